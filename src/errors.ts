@@ -1,0 +1,56 @@
+/**
+ * Receives an exception that a user callback threw where nobody could catch it: a ref callback, a
+ * finalizer, an `onCollect` hook, a signal receiver. `context` says which callback it was.
+ */
+export type ErrorHandler = (error: unknown, context: string) => void;
+
+const printToConsole: ErrorHandler = (error, context) => {
+  const detail = error instanceof Error && error.stack ? error.stack : String(error);
+  console.error(`Exception ignored in ${context}:\n${detail}`);
+};
+
+let handler: ErrorHandler = printToConsole;
+
+/**
+ * Replaces the reporter for exceptions thrown by callbacks that run during cleanup, and returns the
+ * previous one. The default prints `Exception ignored in <context>:` and the stack to `console.error`,
+ * as CPython does for weakref callbacks; nothing is ever rethrown from a cleanup job, which would
+ * crash Node.
+ *
+ * @example
+ * const previous = setErrorHandler((error, context) => logger.warn({ error, context }));
+ * // ... later, to restore:
+ * setErrorHandler(previous);
+ */
+export function setErrorHandler(next: ErrorHandler): ErrorHandler {
+  if (typeof next !== 'function') {
+    throw new TypeError(`setErrorHandler expects a function, got ${next === null ? 'null' : typeof next}`);
+  }
+  const previous = handler;
+  handler = next;
+  return previous;
+}
+
+/** Hands `error` to the current handler; a handler that throws falls back to the console. @internal */
+export function reportError(error: unknown, context: string): void {
+  try {
+    handler(error, context);
+  } catch (handlerError) {
+    printToConsole(handlerError, 'error handler');
+    printToConsole(error, context);
+  }
+}
+
+/** Runs `fn`, reporting instead of throwing if it throws. @internal */
+export function callReporting<A extends unknown[], R>(
+  context: string,
+  fn: (...args: A) => R,
+  ...args: A
+): R | undefined {
+  try {
+    return fn(...args);
+  } catch (error) {
+    reportError(error, context);
+    return undefined;
+  }
+}

@@ -1,0 +1,1 @@
+export { type CollectGarbageOptions, collectGarbage } from './collect-garbage.js';
