@@ -35,7 +35,7 @@ export default async function refs(): Promise<void> {
   say('The child reaches its parent through a ref, so the child never keeps the parent alive.');
   const parentRef = makeFamily();
   show('const child = new Node("child"); child.parent = ref(parent); parent.children.push(child)');
-  show('parentRef()?.children[0].parent()?.name', parentRef()?.children[0]?.parent()?.name);
+  show('parentRef()?.children[0].parent()?.name', parentRef()?.children[0]?.parent?.()?.name);
   show('parent = undefined; await collectGarbage()');
   await collectGarbage();
   show('parentRef()', parentRef());
