@@ -5,9 +5,18 @@
 export type ErrorHandler = (error: unknown, context: string) => void;
 
 const printToConsole: ErrorHandler = (error, context) => {
-  const detail = error instanceof Error && error.stack ? error.stack : String(error);
-  console.error(`Exception ignored in ${context}:\n${detail}`);
+  console.error(`Exception ignored in ${context}:\n${render(error)}`);
 };
+
+/** The stack or text of a thrown value; never throws, since it is the last resort of a cleanup job. */
+function render(error: unknown): string {
+  try {
+    return error instanceof Error && error.stack ? error.stack : String(error);
+  } catch {
+    // A null-prototype object, a throwing `toString` or `stack` getter, a revoked proxy.
+    return '(a thrown value that cannot be converted to a string)';
+  }
+}
 
 let handler: ErrorHandler = printToConsole;
 

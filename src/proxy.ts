@@ -38,14 +38,27 @@ const handler: ProxyHandler<object> = {
     if (descriptor !== undefined) descriptor.configurable = true;
     return descriptor;
   },
-  defineProperty: (standIn, key, descriptor) => Reflect.defineProperty(live(standIn), key, descriptor),
+  defineProperty(standIn, key, descriptor) {
+    const target = live(standIn);
+    // The proxy could not report it (its stand-in lacks it): refuse before the target changes.
+    if (descriptor.configurable === false) {
+      throw new TypeError(
+        `cannot define non-configurable property ${String(key)} through a weak proxy; define it on the target`,
+      );
+    }
+    return Reflect.defineProperty(target, key, descriptor);
+  },
   getPrototypeOf: (standIn) => Reflect.getPrototypeOf(live(standIn)),
   setPrototypeOf: (standIn, prototype) => Reflect.setPrototypeOf(live(standIn), prototype),
   isExtensible: (standIn) => Boolean(live(standIn)),
   // The stand-in must stay extensible to forward new properties, so the proxy cannot be sealed.
   preventExtensions: (standIn) => !live(standIn),
   apply: (standIn, thisArg, args) => Reflect.apply(live(standIn), thisArg, args),
-  construct: (standIn, args) => Reflect.construct(live(standIn), args),
+  construct(standIn, args, newTarget) {
+    const target = live(standIn);
+    // `new p()` constructs the target itself; `class B extends p` passes B, whose prototype must win.
+    return Reflect.construct(target, args, proxies.has(newTarget) ? target : newTarget);
+  },
 };
 
 /**
@@ -58,7 +71,8 @@ const handler: ProxyHandler<object> = {
  *
  * Getters run with the target as `this`; methods called as `p.method()` get the proxy as `this`,
  * so methods that read private fields or built-in internal slots (`Map`, `Date`) need the target
- * itself. A proxy cannot be made non-extensible, and `Array.isArray` is `false` for it.
+ * itself. A proxy cannot be made non-extensible nor be given non-configurable properties, and
+ * `Array.isArray` is `false` for it.
  *
  * @example
  * let config: { port: number } | undefined = { port: 8080 };
@@ -70,6 +84,12 @@ const handler: ProxyHandler<object> = {
  */
 export function proxy<T extends object>(target: T, callback?: ProxyCallback<T>): T {
   assertWeakable(target);
+  if (typeof target === 'symbol') {
+    throw new TypeError(
+      `cannot create weak proxy to 'symbol' value ${String(target)}: ` +
+        'a proxy forwards property operations, so its target must be an object or a function; use ref()',
+    );
+  }
   if (callback !== undefined && typeof callback !== 'function') {
     throw new TypeError(
       `proxy callback must be a function, got ${callback === null ? 'null' : typeof callback}`,

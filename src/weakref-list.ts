@@ -108,7 +108,12 @@ export function weakrefListOf<T extends WeakKey>(target: T): WeakrefList<T> {
 
 /** A short name for a callback in error reports. @internal */
 export function describe(fn: Function): string {
-  return fn.name ? `'${fn.name}'` : '(anonymous)';
+  try {
+    return fn.name ? `'${fn.name}'` : '(anonymous)';
+  } catch {
+    // A throwing `name` getter (or a revoked proxy) must not turn a report into a crash.
+    return '(anonymous)';
+  }
 }
 
 /**
