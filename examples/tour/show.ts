@@ -14,9 +14,9 @@ export function say(text: string): void {
 }
 
 /** A line of code the reader would type, then what it produced. */
-export function show(code: string, value?: unknown): void {
+export function show(code: string, ...result: [value?: unknown]): void {
   console.log(`${styleText('green', '>')} ${code}`);
-  if (arguments.length > 1) console.log(`  ${styleText('yellow', format(value))}`);
+  if (result.length > 0) console.log(`  ${styleText('yellow', format(result[0]))}`);
 }
 
 /** Something the library printed or did by itself (a callback, a finalizer). */

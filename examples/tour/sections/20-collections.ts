@@ -29,7 +29,7 @@ export default async function collections(): Promise<void> {
   const activeSessions = new IterableWeakSet<Session>();
   let session: Session | undefined = new Session('alice');
   activeSessions.add(session);
-  show("const activeSessions = new IterableWeakSet<Session>(); activeSessions.add(session)");
+  show('const activeSessions = new IterableWeakSet<Session>(); activeSessions.add(session)');
   show('activeSessions.size', activeSessions.size);
   session = undefined;
   show('session = undefined; await collectGarbage()');
