@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { collectGarbage } from '../src/testing/index.js';
 
@@ -28,19 +26,13 @@ describe('collectGarbage', () => {
       if (weak.deref() !== undefined || !reported.includes(`t${i}`)) failures++;
     }
     expect(failures).toBe(0);
-  });
+  }, 120_000); // 400 full collections: seconds on Node, more under deno test (an ~80 MB heap) or load
 
   it('leaves strongly held objects alone', async () => {
     const keep: object[] = [];
     const weak = kept(keep);
     await collectGarbage();
     expect(weak.deref()).toBe(keep[0]);
-  });
-
-  it('works without --expose-gc, through node:v8 and node:vm', () => {
-    const fixture = fileURLToPath(new URL('./fixtures/collect-without-expose-gc.ts', import.meta.url));
-    const output = execFileSync(process.execPath, ['--import', 'tsx', fixture], { encoding: 'utf8' });
-    expect(JSON.parse(output)).toEqual({ exposed: false, cleared: true, reported: true });
   });
 
   it('rejects a nonsensical round count', async () => {

@@ -69,6 +69,7 @@ describe('IterableWeakMap: CPython ports', () => {
       expect(rest).toHaveLength(COUNT - 2);
       expect(rest).not.toContain(undefined);
       expect(map.size).toBe(COUNT - 1);
+      expect(objects.held(0)).toBe(true);
     }
   });
 
@@ -115,6 +116,7 @@ describe('IterableWeakMap: ephemerons', () => {
     keys.drop(0);
     await collectGarbage();
     expect(value.deref()).toBeUndefined();
+    expect(map.size).toBe(0);
   });
 });
 

@@ -76,6 +76,7 @@ describe('WeakValueMap: CPython ports', () => {
       expect(rest).toHaveLength(COUNT - 2);
       expect(rest).not.toContain(undefined);
       expect(map.size).toBe(COUNT - 1);
+      expect(objects.held(0)).toBe(true);
     }
   });
 
@@ -132,6 +133,7 @@ describe('WeakValueMap: replacement never loses the newer value', () => {
     keep.drop(0);
     await collectGarbage();
     expect(collected).toEqual(['k']);
+    expect(map.size).toBe(0);
   });
 
   it('onCollect runs once per entry removed by collection, not on delete, clear or replace', async () => {

@@ -30,3 +30,10 @@ export const symbolsAreWeakTargets: boolean = (() => {
     return false;
   }
 })();
+
+/**
+ * Keeps `values` alive up to this call. JavaScriptCore (Bun) saves in a suspended async function only
+ * the locals it reads after the `await`, so whatever a test needs to survive a collection must be read
+ * after it (docs/runtimes.md): this says so where no assertion reads it.
+ */
+export function keepAlive(..._values: unknown[]): void {}
