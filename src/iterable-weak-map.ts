@@ -17,7 +17,10 @@ interface Entry<K extends WeakKey, V> {
  * - `#order` holds one `WeakRef` slot per present key, in insertion order; a deleted key's entry stays
  *   in `#entries` (value cleared) until its key dies, so adding it again reuses its slot and its
  *   single `FinalizationRegistry` registration;
- * - the cleanup removes the dead key's slot, so `size` is exact once collections are reported.
+ * - the cleanup removes the dead key's slot, so `size` is exact once collections are reported;
+ * - V8 shrinks a `WeakMap`'s table only on `delete`, never as its keys die, so once the cleanups since
+ *   the last rebuild outnumber twice the live keys, `#entries` is rebuilt from the live ones
+ *   (amortized O(1); without it, churn leaves the table at its high-water mark).
  *
  * @example
  * const metadata = new IterableWeakMap<Element, { clicks: number }>();
@@ -28,10 +31,27 @@ interface Entry<K extends WeakKey, V> {
 export class IterableWeakMap<K extends WeakKey, V> implements Map<K, V> {
   #entries = new WeakMap<K, Entry<K, V>>();
   #order = new Set<WeakRef<K>>();
-  readonly #registry = new FinalizationRegistry<WeakRef<K>>((slot) => this.#order.delete(slot));
+  #cleanupsSinceRebuild = 0;
+  readonly #registry = new FinalizationRegistry<WeakRef<K>>((slot) => this.#forget(slot));
 
   constructor(entries?: Iterable<readonly [K, V]> | null) {
     if (entries != null) for (const [key, value] of entries) this.set(key, value);
+  }
+
+  #forget(slot: WeakRef<K>): void {
+    this.#order.delete(slot);
+    if (++this.#cleanupsSinceRebuild > Math.max(1024, 2 * this.#order.size)) this.#rebuild();
+  }
+
+  /** Copies the present entries of live keys into a fresh `WeakMap`, dropping the dead keys' table slots. */
+  #rebuild(): void {
+    const entries = new WeakMap<K, Entry<K, V>>();
+    for (const slot of this.#order) {
+      const key = slot.deref();
+      if (key !== undefined) entries.set(key, this.#entries.get(key)!);
+    }
+    this.#entries = entries;
+    this.#cleanupsSinceRebuild = 0;
   }
 
   /** Keys collected but not yet reported still count; after `collectGarbage()` this is exact. */

@@ -188,6 +188,27 @@ describe('IterableWeakMap: the Map interface', () => {
   });
 });
 
+describe('IterableWeakMap: rebuilding its table after many keys died', () => {
+  it('keeps every live entry, in order, through the rebuild', async () => {
+    const keys = new Keeper((i) => new Obj(i), 3);
+    const map = new IterableWeakMap<object, number>();
+    map.set(keys.get(0), 0);
+    addCycles(map, 5000); // dead keys, enough cleanups to trigger a rebuild
+    map.set(keys.get(1), 1).set(keys.get(2), 2);
+    map.delete(keys.get(2));
+    await collectGarbage();
+    expect(map.size).toBe(2);
+    expect([...map.values()]).toEqual([0, 1]);
+    expect(map.get(keys.get(0))).toBe(0);
+    expect(map.has(keys.get(2))).toBe(false);
+    map.set(keys.get(2), 2);
+    expect([...map.values()]).toEqual([0, 1, 2]);
+    keys.dropAll();
+    await collectGarbage();
+    expect(map.size).toBe(0);
+  });
+});
+
 describe('IterableWeakMap: model test with real collections', () => {
   type Op =
     | { kind: 'set'; key: number; value: number }
