@@ -24,7 +24,7 @@ export default async function refs(): Promise<void> {
   heading('Cleanup when an object dies: finalize()');
   let charlie: User | undefined = new User('Charlie');
   const cleanup = finalize(charlie, (name: string) => event(`${name} is being cleaned up`), charlie.name);
-  show('finalize(charlie, (name) => console.log(`${name} is being cleaned up`), charlie.name)');
+  show("finalize(charlie, (name) => console.log(name + ' is being cleaned up'), charlie.name)");
   show('cleanup.alive', cleanup.alive);
   charlie = undefined;
   show('charlie = undefined; await collectGarbage()');

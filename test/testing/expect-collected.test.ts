@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { ref } from '../../src/index.js';
+import {
+  type CollectedMatchers,
+  collectGarbage,
+  expectCollected,
+  isCollected,
+  LeakDetector,
+  matchers,
+} from '../../src/testing/index.js';
+import { closeSession, openSession, type Session } from '../fixtures/testing-leaky-cache.js';
+
+declare module 'vitest' {
+  interface Matchers<T = any> extends CollectedMatchers {}
+}
+expect.extend(matchers);
+
+const leakPath = "(module) test/fixtures/testing-leaky-cache.ts → sessions (Map) → get('s1') → Session";
+
+/** Helpers create the targets: a live local of the async test body would keep them alive. */
+function dropped(): object {
+  return { dropped: true };
+}
+const kept: object[] = [];
+function keptHere(): object {
+  const target = { kept: true };
+  kept.push(target);
+  return target;
+}
+function openWeakly(id: string): WeakRef<Session> {
+  return new WeakRef(openSession(id));
+}
+
+describe('isCollected', () => {
+  it('reads a weakkit Ref, a WeakRef and a getter, without forcing a collection', async () => {
+    const handles = [ref(dropped()), new WeakRef(dropped()), getterFor(dropped())];
+    expect(handles.map(isCollected)).toEqual([false, false, false]);
+    await collectGarbage();
+    expect(handles.map(isCollected)).toEqual([true, true, true]);
+    expect(isCollected(ref(keptHere()))).toBe(false);
+  });
+
+  it('rejects what is not a handle, and getters returning primitives, with a TypeError', () => {
+    expect(() => isCollected({} as never)).toThrow(
+      /isCollected expects a weakkit Ref, a WeakRef or a getter function, got an Object/,
+    );
+    expect(() => isCollected(42 as never)).toThrow(/got number 42/);
+    expect(() => isCollected((() => 'text') as never)).toThrow(/cannot create weak reference to 'string'/);
+  });
+});
+
+/** A getter that holds its object only weakly, as a getter must. */
+function getterFor(target: object): () => object | undefined {
+  const weak = new WeakRef(target);
+  return () => weak.deref();
+}
+
+describe('expectCollected', () => {
+  it('resolves once the object is gone', async () => {
+    await expectCollected(ref(dropped()));
+    await expectCollected(new WeakRef(dropped()));
+    await expectCollected(getterFor(dropped()));
+  });
+
+  it('rejects with the retainer path when something still holds the object', async () => {
+    const weak = openWeakly('s1');
+    const error = await expectCollected(weak).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe(
+      `expected a Session to be collected, but it is still alive. What holds it:\n  ${leakPath}`,
+    );
+    closeSession('s1');
+    await expectCollected(weak);
+  });
+
+  it('shows a getter that holds its object strongly', async () => {
+    const error = await expectCollected(strongGetter()).catch((e: unknown) => e);
+    // The getter is the holder: its closure's scope has the object.
+    expect((error as Error).message).toMatch(/→ local \(closure\) → context → target \(Object\)$/m);
+  });
+
+  it('fails fast without paths when asked to', async () => {
+    const error = await expectCollected(ref(keptHere()), { retainers: false }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe('expected an Object to be collected, but it is still alive.');
+  });
+
+  it('still works where whyAlive cannot, just without paths', async () => {
+    const g = globalThis as { Deno?: unknown };
+    g.Deno = {};
+    try {
+      await expectCollected(ref(dropped()));
+      const error = await expectCollected(ref(keptHere())).catch((e: unknown) => e);
+      expect((error as Error).message).toMatch(
+        /still alive\. \(What holds it is unknown: whyAlive is Node-only: .* Deno does not offer\.\)$/,
+      );
+    } finally {
+      delete g.Deno;
+    }
+  });
+
+  it('rejects a bad handle with a TypeError before collecting', async () => {
+    await expect(expectCollected('text' as never)).rejects.toThrow(TypeError);
+  });
+});
+
+function strongGetter(): () => object {
+  const target = {};
+  return () => target;
+}
+
+describe('LeakDetector', () => {
+  it('tells a leak from a collected object, and what holds the leak', async () => {
+    const leaking = new LeakDetector(openSession('s1'));
+    const clean = new LeakDetector(dropped());
+    expect(await clean.isLeaking()).toBe(false);
+    expect(await clean.whyAlive()).toEqual([]);
+    expect(await leaking.isLeaking()).toBe(true);
+    const [path] = await leaking.whyAlive();
+    expect(path?.root).toBe('(module) test/fixtures/testing-leaky-cache.ts');
+    expect(path?.steps.map((step) => step.edge)).toEqual(['sessions', "get('s1')"]);
+    closeSession('s1');
+    expect(await leaking.isLeaking()).toBe(false);
+  });
+
+  it('rejects primitives', () => {
+    expect(() => new LeakDetector(1 as never)).toThrow(/a LeakDetector value must be an object/);
+  });
+});
+
+describe('toBeCollected', () => {
+  it('passes for collected objects and fails with the path for held ones', async () => {
+    await expect(ref(dropped())).toBeCollected();
+    const weak = openWeakly('s1');
+    await expect(expect(weak).toBeCollected()).rejects.toThrow(leakPath);
+    await expect(weak).not.toBeCollected();
+    closeSession('s1');
+    await expect(weak).toBeCollected();
+    await expect(expect(ref(dropped())).not.toBeCollected()).rejects.toThrow(
+      'expected the object to stay alive, but it was collected',
+    );
+  });
+
+  it('throws TypeError for a value that is no handle', async () => {
+    await expect(expect('text').toBeCollected()).rejects.toThrow(TypeError);
+  });
+});
