@@ -61,6 +61,7 @@ export function lineChart(chart: LineChart): string {
 
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="12" fill="#333">`,
+    `<title>${escapeXml(chart.title)}</title>`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="${width / 2}" y="26" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(chart.title)}</text>`,
     ...grid,
