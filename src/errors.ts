@@ -1,6 +1,10 @@
 /**
  * Receives an exception that a user callback threw where nobody could catch it: a ref callback, a
  * finalizer, an `onCollect` hook, a signal receiver. `context` says which callback it was.
+ *
+ * @example
+ * const logToConsole: ErrorHandler = (error, context) => console.error(`weakkit: ${context}`, error);
+ * setErrorHandler(logToConsole);
  */
 export type ErrorHandler = (error: unknown, context: string) => void;
 

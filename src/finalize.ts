@@ -2,7 +2,14 @@ import { callReporting } from './errors.js';
 import { assertWeakable, type WeakKey } from './weakable.js';
 import { describe, type PendingFinalizer, type WeakrefList, weakrefListOf } from './weakref-list.js';
 
-/** What a live finalizer holds, as returned by {@link Finalizer.peek} and {@link Finalizer.detach}. */
+/**
+ * What a live finalizer holds, as returned by {@link Finalizer.peek} and {@link Finalizer.detach}.
+ *
+ * @example
+ * const file = openFile('data.txt');
+ * const info = finalize(file, closeDescriptor, file.fd).detach(); // { target: file, fn, args: [file.fd] }
+ * info?.fn(...info.args); // the finalizer will not run: close by hand instead
+ */
 export interface FinalizerInfo<T extends WeakKey, A extends unknown[], R> {
   target: T;
   fn: (...args: A) => R;
@@ -12,6 +19,11 @@ export interface FinalizerInfo<T extends WeakKey, A extends unknown[], R> {
 /**
  * A callable handle on a cleanup function registered with {@link finalize}. It need not be kept:
  * the finalizer runs whether or not anything holds its handle.
+ *
+ * @example
+ * const file = openFile('data.txt');
+ * const closer: Finalizer<OpenFile, [fd: number], void> = finalize(file, closeDescriptor, file.fd);
+ * closer.atexit = false; // the OS closes it anyway if the process exits first
  */
 export interface Finalizer<T extends WeakKey = WeakKey, A extends unknown[] = any[], R = unknown> {
   /** Detaches and runs `fn(...args)` now, returning its result, if still alive; else `undefined`. */

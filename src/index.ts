@@ -1,3 +1,4 @@
+/** @module weakkit */
 export { type ErrorHandler, setErrorHandler } from './errors.js';
 export { type Finalizer, type FinalizerInfo, finalize } from './finalize.js';
 export { IterableWeakMap } from './iterable-weak-map.js';

@@ -4,6 +4,10 @@ import { assertWeakable, type WeakKey } from './weakable.js';
 /**
  * What the ES2025 set methods accept as their argument: a `Set`, a `Map` (its keys), an
  * `IterableWeakSet`, or anything with `size`, `has` and `keys`.
+ *
+ * @example
+ * const recent: SetLike<User> = new Set([user]);
+ * online.intersection(recent); // a Set, a Map (its keys) or another IterableWeakSet
  */
 export interface SetLike<T> {
   readonly size: number;
@@ -140,7 +144,7 @@ export class IterableWeakSet<T extends WeakKey> implements Set<T> {
    * Whether every live member of this set is in `other`.
    *
    * @example
-   * admins.isSubsetOf(users); // true
+   * admins.isSubsetOf(staff); // true
    */
   isSubsetOf(other: SetLike<unknown>): boolean {
     const record = setRecord(other, 'isSubsetOf');
@@ -153,7 +157,7 @@ export class IterableWeakSet<T extends WeakKey> implements Set<T> {
    * Whether every member of `other` is in this set.
    *
    * @example
-   * users.isSupersetOf(admins); // true
+   * staff.isSupersetOf(admins); // true
    */
   isSupersetOf(other: SetLike<unknown>): boolean {
     const record = setRecord(other, 'isSupersetOf');

@@ -1,7 +1,13 @@
 import { assertWeakable, type WeakKey } from './weakable.js';
 import { weakrefListOf } from './weakref-list.js';
 
-/** Called with the proxy itself once its target has been collected. */
+/**
+ * Called with the proxy itself once its target has been collected.
+ *
+ * @example
+ * const onGone: ProxyCallback<{ port: number }> = () => console.log('the config was collected');
+ * const p = proxy({ port: 8080 }, onGone);
+ */
 export type ProxyCallback<T extends object> = (proxy: T) => void;
 
 /**
@@ -113,8 +119,9 @@ export function proxy<T extends object>(target: T, callback?: ProxyCallback<T>):
  * Whether `value` is a proxy made by {@link proxy}.
  *
  * @example
- * isProxy(proxy(obj)); // true
- * isProxy(obj);        // false
+ * const settings = { theme: 'dark' };
+ * isProxy(proxy(settings)); // true
+ * isProxy(settings);        // false
  */
 export function isProxy(value: unknown): boolean {
   return typeof value === 'object' || typeof value === 'function' ? proxies.has(value as object) : false;

@@ -4,6 +4,11 @@ import { weakrefListOf } from './weakref-list.js';
 /**
  * A callable weak reference: `r()` returns the target while it lives, then `undefined`.
  * Create one with {@link ref}.
+ *
+ * @example
+ * const r: Ref<User> = ref(user);
+ * r.alive;   // true while user lives
+ * r()?.name; // its name, or undefined once it is collected
  */
 export interface Ref<T extends WeakKey = WeakKey> {
   /** The target, or `undefined` once it has been collected. */
@@ -14,7 +19,13 @@ export interface Ref<T extends WeakKey = WeakKey> {
   readonly alive: boolean;
 }
 
-/** Called with the ref itself once its target has been collected. */
+/**
+ * Called with the ref itself once its target has been collected.
+ *
+ * @example
+ * const onGone: RefCallback<User> = (r) => console.log('a user was collected', r()); // undefined
+ * const r = ref(user, onGone);
+ */
 export type RefCallback<T extends WeakKey> = (ref: Ref<T>) => void;
 
 const refPrototype: object = Object.create(Function.prototype, {

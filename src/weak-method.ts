@@ -3,6 +3,11 @@ import { assertWeakable } from './weakable.js';
 /**
  * A weak reference to a method: call it for the method bound to its object, or `undefined` once the
  * object has been collected. Create one with {@link weakMethod}.
+ *
+ * @example
+ * const render: WeakMethod<() => void> = weakMethod(widget, 'render');
+ * render.alive; // true while widget lives
+ * render()?.(); // widget.render(), or nothing once widget is collected
  */
 export interface WeakMethod<F extends (...args: any[]) => any = (...args: any[]) => any> {
   /** The method bound to its object, or `undefined` once the object has been collected. */

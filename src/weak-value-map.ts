@@ -2,7 +2,13 @@ import { reportError } from './errors.js';
 import { type Ref, ref } from './ref.js';
 import { assertWeakable, type WeakKey } from './weakable.js';
 
-/** Options for {@link WeakValueMap}. */
+/**
+ * Options for {@link WeakValueMap}.
+ *
+ * @example
+ * const options: WeakValueMapOptions<string> = { onCollect: (key) => console.log(`${key} was collected`) };
+ * const sessions = new WeakValueMap<string, Session>(null, options);
+ */
 export interface WeakValueMapOptions<K> {
   /**
    * Called with the key of an entry that disappeared because its value was collected (not on
@@ -28,7 +34,7 @@ export interface WeakValueMapOptions<K> {
  *
  * @example
  * const cache = new WeakValueMap<string, User>();
- * let bob: User | undefined = new User('bob');
+ * let bob: User | undefined = new User(2, 'Bob');
  * cache.set('bob', bob);
  * cache.has('bob');      // true
  * bob = undefined;
@@ -98,7 +104,8 @@ export class WeakValueMap<K, V extends WeakKey> implements Map<K, V> {
    * The live value under `key`, or else `value`, stored and returned (TC39's upsert `getOrInsert`).
    *
    * @example
-   * const user = users.getOrInsert(id, new User(id));
+   * const byId = new WeakValueMap<number, User>();
+   * const user = byId.getOrInsert(id, new User(id)); // the live User with this id, or this new one
    */
   getOrInsert(key: K, value: V): V {
     const current = this.get(key);
@@ -127,7 +134,7 @@ export class WeakValueMap<K, V extends WeakKey> implements Map<K, V> {
    * the result keeps nothing alive (Python's `itervaluerefs`).
    *
    * @example
-   * const refs = [...cache.valueRefs()];
+   * const refs = [...docs.valueRefs()];
    * // later: refs.filter(([, r]) => r.alive)
    */
   *valueRefs(): Generator<[K, Ref<V>], undefined> {

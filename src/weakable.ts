@@ -1,6 +1,10 @@
 /**
  * What `WeakRef`, `WeakMap` keys, `WeakSet` members and `FinalizationRegistry` targets may be:
  * an object, a function, or a symbol that is not in the global registry (`Symbol.for`).
+ *
+ * @example
+ * const targets: WeakKey[] = [{}, () => {}, Symbol('id')]; // not 42, 'bob' nor Symbol.for('id')
+ * targets.every((target) => canBeHeldWeakly(target)); // true
  */
 export type WeakKey = object | symbol;
 

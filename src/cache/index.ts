@@ -1,3 +1,4 @@
+/** @module weakkit/cache */
 export { type Memoized, type MemoizedCache, type MemoizeOptions, memoize } from './memoize.js';
 export {
   type CacheStats,

@@ -14,6 +14,7 @@
  *
  * @internal
  * @example
+ * const [a, b, c] = [{}, {}, {}];
  * const tail = new LruTail<string, object>(2);
  * tail.set('a', a).set('b', b);
  * tail.get('a');   // a, now the newest

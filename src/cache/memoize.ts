@@ -1,7 +1,13 @@
 import { assertWeakable, canBeHeldWeakly, type WeakKey } from '../weakable.js';
 import { type CacheStats, WeakCache } from './weak-cache.js';
 
-/** Options for {@link memoize}. */
+/**
+ * Options for {@link memoize}.
+ *
+ * @example
+ * const options: MemoizeOptions = { max: 10 }; // the 10 most recently used configs stay parsed
+ * const parseConfig = memoize((path: string) => JSON.parse(readFileSync(path, 'utf8')), options);
+ */
 export interface MemoizeOptions {
   /**
    * How many results of calls with only primitive arguments to hold strongly, most recently used
@@ -11,7 +17,15 @@ export interface MemoizeOptions {
   max?: number;
 }
 
-/** The `cache` property of a memoized function. */
+/**
+ * The `cache` property of a memoized function.
+ *
+ * @example
+ * const layout = memoize((node: Element, width: number) => computeLayout(node, width));
+ * const layouts: MemoizedCache = layout.cache;
+ * layouts.stats.hits;
+ * layouts.clear(); // after a theme change, say
+ */
 export interface MemoizedCache {
   /** Forgets every result (the stats remain). */
   clear(): void;
@@ -19,7 +33,14 @@ export interface MemoizedCache {
   readonly stats: CacheStats;
 }
 
-/** A function made by {@link memoize}: the same call signature, plus its `cache`. */
+/**
+ * A function made by {@link memoize}: the same call signature, plus its `cache`.
+ *
+ * @example
+ * const area: Memoized<(w: number, h: number) => number> = memoize((w: number, h: number) => w * h);
+ * area(2, 3); // 6
+ * area.cache.clear();
+ */
 export type Memoized<F extends (this: any, ...args: any[]) => any> = F & {
   readonly cache: MemoizedCache;
 };

@@ -10,7 +10,10 @@
  *
  * @internal
  * @example
+ * const loads = new Map<string, SharedLoad<unknown>>();
+ * const first = new AbortController();
  * const shared = new SharedLoad((signal) => fetchJson(url, { signal }), () => loads.delete(url));
+ * loads.set(url, shared);
  * const a = shared.join(first.signal);
  * const b = shared.join(); // same load; aborting `first` leaves `b` waiting and the load running
  */

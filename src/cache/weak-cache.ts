@@ -30,13 +30,30 @@ export interface CacheStats {
   readonly collected: number;
 }
 
-/** What {@link WeakCache}'s `load` receives besides the key. */
+/**
+ * What {@link WeakCache}'s `load` receives besides the key.
+ *
+ * @example
+ * const load = async (url: string, { signal }: LoadOptions): Promise<Doc> =>
+ *   (await fetch(url, { signal })).json();
+ * const pages = new WeakCache<string, Doc>({ load });
+ */
 export interface LoadOptions {
   /** Aborts only when every caller waiting for this load has aborted. */
   signal: AbortSignal;
 }
 
-/** Options for {@link WeakCache}. */
+/**
+ * Options for {@link WeakCache}.
+ *
+ * @example
+ * const options: WeakCacheOptions<string, Bitmap> = {
+ *   max: 100,
+ *   load: (path) => decodeImage(path),
+ *   onCollect: (path) => console.debug(`${path} left the cache`),
+ * };
+ * const images = new WeakCache(options);
+ */
 export interface WeakCacheOptions<K, V extends WeakKey> {
   /**
    * How many of the most recently used values to hold strongly (the LRU tail). Older values stay
@@ -56,7 +73,13 @@ export interface WeakCacheOptions<K, V extends WeakKey> {
   onCollect?: (key: K) => void;
 }
 
-/** Options for {@link WeakCache.fetch}. */
+/**
+ * Options for {@link WeakCache.fetch}.
+ *
+ * @example
+ * const options: FetchOptions = { signal: AbortSignal.timeout(1000) }; // stop waiting after 1 s
+ * const doc = await cache.fetch(path, options);
+ */
 export interface FetchOptions {
   /** Stops this caller waiting: its promise rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -179,7 +202,7 @@ export class WeakCache<K, V extends WeakKey> {
    * weakly. A load of `key` in flight will not overwrite it (its callers still get their value).
    *
    * @example
-   * cache.set(user.id, user);
+   * cache.set(path, parse(readFileSync(path, 'utf8')));
    */
   set(key: K, value: V): this {
     assertWeakable(value, 'WeakCache value');
@@ -208,7 +231,7 @@ export class WeakCache<K, V extends WeakKey> {
    * that throws stores nothing.
    *
    * @example
-   * const parsed = documents.getOrCreate(path, (path) => parse(readFileSync(path, 'utf8')));
+   * const parsed = cache.getOrCreate(path, (path) => parse(readFileSync(path, 'utf8')));
    */
   getOrCreate(key: K, create: (key: K) => V): V {
     const cached = this.get(key);

@@ -7,9 +7,9 @@ import { describe, IdentityConflictError, renderKey } from './identity-conflict-
  * (to update) or `deleted` (to delete). Only `clean` entities can be collected.
  *
  * @example
- * map.stateOf(user); // 'clean'
- * map.markDirty(user);
- * map.stateOf(user); // 'dirty'
+ * users.stateOf(user); // 'clean'
+ * users.markDirty(user);
+ * users.stateOf(user); // 'dirty'
  */
 export type EntityState = 'new' | 'clean' | 'dirty' | 'deleted';
 
@@ -17,7 +17,7 @@ export type EntityState = 'new' | 'clean' | 'dirty' | 'deleted';
  * The changes waiting for a flush, each list in the order its entities were first marked.
  *
  * @example
- * const { new: inserts, dirty: updates, deleted: deletes } = map.pending();
+ * const { new: inserts, dirty: updates, deleted: deletes } = users.pending();
  */
 export interface PendingChanges<E> {
   /** Entities to insert. */
@@ -49,7 +49,11 @@ export interface IdentityMapOptions<K, E> {
  *
  * @example
  * const writer: FlushWriter<User> = async ({ new: inserts, dirty, deleted }) => {
- *   await db.transaction(async (tx) => { ... });
+ *   await db.transaction(async (tx) => {
+ *     for (const user of inserts) await tx.run('INSERT ...', [user.id, user.name]);
+ *     for (const user of dirty) await tx.run('UPDATE ...', [user.name, user.id]);
+ *     for (const user of deleted) await tx.run('DELETE ...', [user.id]);
+ *   });
  * };
  */
 export type FlushWriter<E> = (changes: PendingChanges<E>) => void | Promise<void>;
@@ -91,6 +95,7 @@ interface Change<K, E> {
  * const users = new IdentityMap<number, User>({ key: (user) => user.id });
  * const alice = await users.load(1, (id) => db.findUser(id)); // one query
  * (await users.load(1, (id) => db.findUser(id))) === alice;    // true, no query
+ * if (alice === undefined) throw new Error('no user 1');
  * alice.name = 'Alice Liddell';
  * users.markDirty(alice);           // held strongly until flushed
  * await users.flush(writeInOneTransaction);

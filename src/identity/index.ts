@@ -1,3 +1,4 @@
+/** @module weakkit/identity */
 export { IdentityConflictError } from './identity-conflict-error.js';
 export {
   type EntityLoader,

@@ -27,7 +27,7 @@ export class SignalChannel<Args extends unknown[] = []> {
   readonly #channelLists: IterableWeakSet<ReceiverList>;
   #own: ReceiverList | undefined;
   /** The signal's receivers and the channel's in connection order, kept until either list changes. */
-  #merged: readonly Connection[] = [];
+  #mergedReceivers: readonly Connection[] = [];
   #mergedSignalVersion = -1;
   #mergedOwnVersion = -1;
 
@@ -70,7 +70,9 @@ export class SignalChannel<Args extends unknown[] = []> {
    * saved.for(doc).emit(doc.title);
    */
   emit(...args: Args): void {
-    emitTo(this.#receivers(), args, this.#settings.label);
+    const list = this.#onlyList();
+    if (list !== undefined) list.emit(args);
+    else emitTo(this.#merged(), args, this.#settings.label);
   }
 
   /**
@@ -82,7 +84,8 @@ export class SignalChannel<Args extends unknown[] = []> {
    * const failures = saved.for(doc).emitRobust(doc.title).filter((result) => 'error' in result);
    */
   emitRobust(...args: Args): EmitResult[] {
-    return emitRobustTo(this.#receivers(), args);
+    const list = this.#onlyList();
+    return list !== undefined ? list.emitRobust(args) : emitRobustTo(this.#merged(), args);
   }
 
   /**
@@ -111,16 +114,22 @@ export class SignalChannel<Args extends unknown[] = []> {
     this.#own?.disconnectAll();
   }
 
-  #receivers(): readonly Connection[] {
-    const signalList = this.#signalReceivers;
+  /** The list an emit here reaches, when only one of the two has receivers: no merge needed. */
+  #onlyList(): ReceiverList | undefined {
     const own = this.#own;
-    if (own === undefined || own.receivers.length === 0) return signalList.receivers;
-    if (signalList.receivers.length === 0) return own.receivers;
+    if (own === undefined || own.receivers.length === 0) return this.#signalReceivers;
+    return this.#signalReceivers.receivers.length === 0 ? own : undefined;
+  }
+
+  /** A copy of both lists in connection order: no list ever changes it, so emits need not note it. */
+  #merged(): readonly Connection[] {
+    const signalList = this.#signalReceivers;
+    const own = this.#own!;
     if (this.#mergedSignalVersion !== signalList.version || this.#mergedOwnVersion !== own.version) {
-      this.#merged = [...signalList.receivers, ...own.receivers].sort((a, b) => a.order - b.order);
+      this.#mergedReceivers = [...signalList.receivers, ...own.receivers].sort((a, b) => a.order - b.order);
       this.#mergedSignalVersion = signalList.version;
       this.#mergedOwnVersion = own.version;
     }
-    return this.#merged;
+    return this.#mergedReceivers;
   }
 }

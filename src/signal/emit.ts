@@ -15,8 +15,8 @@ export type EmitResult =
 
 /**
  * Runs every receiver in order, then throws the first error, or an `AggregateError` of all of them
- * when several threw. Only the first `receivers.length` as of the call run: a `ReceiverList` only
- * appends in place (see there), so that is the list as it was when the emit began.
+ * when several threw. Only the first `receivers.length` as of the call run, so that receivers
+ * connected meanwhile wait for the next emit (see `ReceiverList` for who may change the array).
  * @internal
  */
 export function emitTo(receivers: readonly Connection[], args: unknown[], label: string): void {

@@ -1,3 +1,4 @@
+/** @module weakkit/signal */
 export { addWeakListener, type NodeStyleEmitter, type WeakListener } from './add-weak-listener.js';
 export type { SignalChannel } from './channel.js';
 export type { Connection } from './connection.js';

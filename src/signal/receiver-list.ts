@@ -7,6 +7,7 @@ import {
   type TrackedReceiver,
 } from './collected-receiver.js';
 import { Connection, type Receiver } from './connection.js';
+import { type EmitResult, emitRobustTo, emitTo } from './emit.js';
 
 /**
  * How `connect(fn, options)` holds and ends a function receiver.
@@ -51,10 +52,11 @@ type AnyFunction = (...args: any[]) => unknown;
  * The receivers of a signal, or of one sender's channel.
  *
  * Invariants:
- * - `receivers` is only ever appended to in place; every other change replaces it with a new array.
- *   So an emit that reads the array and its length once iterates exactly the receivers connected
- *   when it began, without copying them, whatever connects and disconnects meanwhile (the same
- *   discipline as `eventemitter3`); and `version` changes whenever `receivers` does;
+ * - an emit iterates `receivers` itself, without a copy, up to the length it had when the emit
+ *   began. So while an emit runs (`#emitting > 0`) the array is only appended to, and a removal
+ *   replaces it with a copy; with no emit running, a removal happens in place. Either way an emit
+ *   runs exactly the receivers that were connected when it began; `version` changes whenever
+ *   `receivers` does;
  * - a connection is in `receivers` from connect until it ends; one ended by the collection of its
  *   receiver leaves in a sweep after the cleanup turn, so a mass collection costs one pass;
  * - `#anchors` files each weakly held receiver under its key (owner, object, or the function
@@ -72,9 +74,30 @@ export class ReceiverList {
   #anchors: Anchors<Receiver> | undefined;
   #registry: FinalizationRegistry<TrackedReceiver> | undefined;
   #sweepQueued = false;
+  #emitting = 0;
 
   constructor(settings: SignalSettings) {
     this.#settings = settings;
+  }
+
+  /** Emits to these receivers; while it runs, removals copy the array instead of changing it. */
+  emit(args: unknown[]): void {
+    this.#emitting++;
+    try {
+      emitTo(this.receivers, args, this.#settings.label);
+    } finally {
+      this.#emitting--;
+    }
+  }
+
+  /** As {@link emit}, collecting results and errors. */
+  emitRobust(args: unknown[]): EmitResult[] {
+    this.#emitting++;
+    try {
+      return emitRobustTo(this.receivers, args);
+    } finally {
+      this.#emitting--;
+    }
   }
 
   /** `connect(fn, options?)` or `connect(object, method, options?)`, checked. */
@@ -169,7 +192,8 @@ export class ReceiverList {
 
   disconnect(connection: Connection): void {
     if (!this.#end(connection)) return;
-    this.receivers = this.receivers.filter((c) => c !== connection);
+    if (this.#emitting > 0) this.receivers = this.receivers.filter((c) => c !== connection);
+    else removeInPlace(this.receivers, connection);
     this.version++;
   }
 
@@ -207,6 +231,13 @@ export class ReceiverList {
     }
     reportCollected(tracked, this.#settings);
   }
+}
+
+function removeInPlace(receivers: Connection[], connection: Connection): void {
+  const index = receivers.indexOf(connection);
+  if (index === -1) return;
+  for (let i = index + 1; i < receivers.length; i++) receivers[i - 1] = receivers[i]!;
+  receivers.pop();
 }
 
 interface CheckedOptions {

@@ -3,7 +3,7 @@ import { assertWeakable, type WeakKey } from '../weakable.js';
 import { SignalChannel } from './channel.js';
 import type { SignalSettings } from './collected-receiver.js';
 import type { Connection } from './connection.js';
-import { type EmitResult, emitRobustTo, emitTo } from './emit.js';
+import type { EmitResult } from './emit.js';
 import { type ConnectOptions, type MethodConnectOptions, ReceiverList } from './receiver-list.js';
 
 /**
@@ -132,7 +132,7 @@ export class Signal<Args extends unknown[] = []> {
    * saved.emit('notes.md', 120);
    */
   emit(...args: Args): void {
-    emitTo(this.#receivers.receivers, args, this.#settings.label);
+    this.#receivers.emit(args);
   }
 
   /**
@@ -148,7 +148,7 @@ export class Signal<Args extends unknown[] = []> {
    * }
    */
   emitRobust(...args: Args): EmitResult[] {
-    return emitRobustTo(this.#receivers.receivers, args);
+    return this.#receivers.emitRobust(args);
   }
 
   /**

@@ -1,4 +1,10 @@
-/** Options for {@link collectGarbage}. */
+/**
+ * Options for {@link collectGarbage}.
+ *
+ * @example
+ * const options: CollectGarbageOptions = { rounds: 4 }; // cleanups that free more objects
+ * await collectGarbage(options);
+ */
 export interface CollectGarbageOptions {
   /**
    * Full collections to run, each followed by the cleanup callbacks it caused. Raise it when a

@@ -4,7 +4,14 @@ import { derefHandle, describeObject, isCollected, type WeakHandle } from './is-
 import type { RetainerPath } from './retainer-path.js';
 import { type WhyAliveOptions, whyAlive } from './why-alive.js';
 
-/** Options for {@link expectCollected} and the `toBeCollected` matcher. */
+/**
+ * Options for {@link expectCollected} and the `toBeCollected` matcher.
+ *
+ * @example
+ * const options: ExpectCollectedOptions = { rounds: 3, retainers: { maxPaths: 1 } };
+ * await expectCollected(ref(makeWidget()), options);
+ * await expectCollected(ref(makeWidget()), { retainers: false }); // fail fast, no heap snapshot
+ */
 export interface ExpectCollectedOptions extends CollectGarbageOptions {
   /**
    * How to look for what holds the object when it is still alive (see {@link whyAlive}), or `false`

@@ -29,7 +29,7 @@ const utf8 = new TextDecoder();
  * The snapshot's strings table, kept as the raw JSON bytes plus the offsets of each string: a
  * snapshot holds millions of names and a query reads a few dozen.
  */
-export class SnapshotStrings {
+class SnapshotStrings {
   readonly #bytes: Uint8Array;
   readonly #starts: Uint32Array;
   readonly #ends: Uint32Array;
@@ -150,7 +150,7 @@ function isSpace(c: number): boolean {
  *
  * @example
  * const parser = new HeapSnapshotParser();
- * for await (const chunk of createReadStream(file)) parser.write(chunk);
+ * for await (const chunk of createReadStream('app.heapsnapshot')) parser.write(chunk);
  * const snapshot = parser.end();
  * snapshot.strings.get(snapshot.nodeNames[1]!); // '(GC roots)'
  */
@@ -404,7 +404,8 @@ export class HeapSnapshotParser {
     let node = this.#node;
     let edgeTotal = this.#edgeTotal;
     let i = from;
-    for (; i < chunk.length; i++) {
+    const end = chunk.length; // a local: V8 reloads a typed array's length on every iteration otherwise
+    for (; i < end; i++) {
       const c = chunk[i]!;
       if (c >= zero && c <= nine) {
         value = value * 10 + c - zero;
@@ -455,7 +456,8 @@ export class HeapSnapshotParser {
     let field = this.#field;
     let edge = this.#edge;
     let i = from;
-    for (; i < chunk.length; i++) {
+    const end = chunk.length; // a local: V8 reloads a typed array's length on every iteration otherwise
+    for (; i < end; i++) {
       const c = chunk[i]!;
       if (c >= zero && c <= nine) {
         value = value * 10 + c - zero;

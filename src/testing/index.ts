@@ -1,3 +1,4 @@
+/** @module weakkit/testing */
 export { type CollectGarbageOptions, collectGarbage } from './collect-garbage.js';
 export { type ExpectCollectedOptions, expectCollected } from './expect-collected.js';
 export { formatRetainers } from './format-retainers.js';

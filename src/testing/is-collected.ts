@@ -6,6 +6,11 @@ import { assertWeakable, type WeakKey } from '../weakable.js';
  * native `WeakRef`, or a getter that returns the object or `undefined` (such as
  * `() => cache.get(key)`). A getter must not close over the object itself: that closure would keep
  * it alive, and the retainer paths of a failed check show exactly that (`closure → context → obj`).
+ *
+ * @example
+ * const handles: WeakHandle[] = [ref(makeWidget()), new WeakRef(makeWidget()), () => cache.get('k')];
+ * await collectGarbage();
+ * handles.map((handle) => isCollected(handle)); // [true, true, true] unless something holds them
  */
 export type WeakHandle<T extends WeakKey = WeakKey> = Ref<T> | WeakRef<T> | (() => T | undefined);
 

@@ -2,14 +2,22 @@ import { collectGarbage } from './collect-garbage.js';
 import { type ExpectCollectedOptions, expectCollected } from './expect-collected.js';
 import { derefHandle, isCollected, type WeakHandle } from './is-collected.js';
 
-/** The result shape that vitest's and jest's `expect.extend` matchers return. */
+/**
+ * The result shape that vitest's and jest's `expect.extend` matchers return.
+ *
+ * @example
+ * const result: MatcherResult = await matchers.toBeCollected.call({}, ref(makeWidget()));
+ * if (!result.pass) console.error(result.message());
+ */
 export interface MatcherResult {
   pass: boolean;
   message: () => string;
 }
 
 /**
- * The matcher types to merge into your runner's `expect`, for `await expect(r).toBeCollected()`:
+ * The matcher types to merge into your runner's `expect`, for `await expect(r).toBeCollected()`.
+ *
+ * @example
  * ```ts
  * // vitest
  * declare module 'vitest' { interface Matchers<T = any> extends CollectedMatchers {} }
@@ -29,7 +37,8 @@ export interface CollectedMatchers {
  *
  * @example
  * import { expect } from 'vitest';
- * import { matchers } from 'weakkit/testing';
+ * import { type CollectedMatchers, matchers } from 'weakkit/testing';
+ * declare module 'vitest' { interface Matchers<T = any> extends CollectedMatchers {} }
  * expect.extend(matchers);
  *
  * await expect(ref(makeWidget())).toBeCollected();

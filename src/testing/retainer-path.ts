@@ -5,6 +5,11 @@ import type { EdgePath } from './retainer-search.js';
  * One way an object is kept alive: a chain of strong references from a root to it, as
  * {@link whyAlive} finds it. {@link formatRetainers} prints it as one line:
  * `(module) test/leak.test.ts → listeners (Map) → get('session:42') → closure onResize → context → widget (Widget)`.
+ *
+ * @example
+ * for (const { root, steps } of await whyAlive(widget)) {
+ *   console.log(root, steps.length); // '(module) src/resize.ts' 5
+ * }
  */
 export interface RetainerPath {
   /**
@@ -17,7 +22,14 @@ export interface RetainerPath {
   readonly steps: readonly RetainerStep[];
 }
 
-/** One reference in a {@link RetainerPath}: how the previous object holds the next one. */
+/**
+ * One reference in a {@link RetainerPath}: how the previous object holds the next one.
+ *
+ * @example
+ * const [path] = await whyAlive(widget);
+ * for (const { kind, edge, object } of path?.steps ?? []) console.log(kind, edge, object);
+ * // variable listeners Map, entry get('session:42') closure onResize, internal context '', ...
+ */
 export interface RetainerStep {
   /**
    * - `variable`: a variable of a module or a closure's scope, `edge` is its name (`listeners`);

@@ -4,7 +4,13 @@ import { HeapSnapshotParser } from './heap-snapshot-parser.js';
 import { describePath, moduleScopesOn, type RetainerPath } from './retainer-path.js';
 import { shortestRetainerPaths } from './retainer-search.js';
 
-/** Options for {@link whyAlive}. */
+/**
+ * Options for {@link whyAlive}.
+ *
+ * @example
+ * const options: WhyAliveOptions = { maxPaths: 1, timeout: 5_000 };
+ * const [shortest] = await whyAlive(widget, options);
+ */
 export interface WhyAliveOptions {
   /** At most this many paths: the shortest one, then one per other holder where the paths part. Default 3. */
   maxPaths?: number;

@@ -11,7 +11,10 @@ import {
   WeakValueMap,
   weakMethod,
 } from 'weakkit';
-import { collectGarbage } from 'weakkit/testing';
+import { memoize, WeakCache } from 'weakkit/cache';
+import { IdentityConflictError, IdentityMap } from 'weakkit/identity';
+import { addWeakListener, Signal } from 'weakkit/signal';
+import { collectGarbage, expectCollected, isCollected } from 'weakkit/testing';
 
 class User {
   constructor(readonly name: string) {}
@@ -34,4 +37,18 @@ const maybe: unknown = 42;
 if (canBeHeldWeakly(maybe)) new WeakRef(maybe as object);
 await collectGarbage({ rounds: 1 });
 
-export { doubled, greet, keys, members, name, p, values };
+const cache = new WeakCache<string, User>({ max: 10, load: (id) => new User(id) });
+const loaded: Promise<User> = cache.fetch('ann');
+const greetOf = memoize((u: User) => u.greet());
+const saved = new Signal<[user: User]>({ name: 'saved' });
+const connection = saved.connect((u) => u.greet(), { owner: user });
+saved.emit(user);
+const listener = addWeakListener(new EventTarget(), 'ping', () => {}, user);
+listener.dispose();
+const identities = new IdentityMap<string, User>({ key: (u) => u.name });
+identities.add(user);
+const conflict: boolean = new Error() instanceof IdentityConflictError;
+const gone: boolean = isCollected(r);
+await expectCollected(ref({}));
+
+export { conflict, connection, doubled, gone, greet, greetOf, keys, loaded, members, name, p, values };
