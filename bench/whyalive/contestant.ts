@@ -1,8 +1,10 @@
-// One heap size, one contestant, one measurement, in a fresh process (bench/whyalive/index.ts runs it):
-//   contestant.ts weakkit <MB>     whyAlive(target, { maxPaths: 1 }), end to end
+// One heap size and one contestant per process (bench/whyalive/index.ts runs it):
+//   contestant.ts weakkit <MB>     whyAlive(target, { maxPaths: 1 }), end to end, as a fresh process's first snapshot
 //   contestant.ts bare <MB>        v8.writeHeapSnapshot() to a file, nothing else: the floor
 //   contestant.ts inspector <MB>   the inspector's snapshot with its chunks thrown away
 //   contestant.ts naive <MB>       inspector snapshot chunks joined, JSON.parse, BFS
+//   contestant.ts ratio <MB> <n>   after a warm-up snapshot, n rounds of bare, whyAlive with maxPaths 1 and
+//                                  with the default 3, in rotating order: the ratios with the noise shared
 // Prints one JSON line: wall and CPU time in ms, peak RSS (process.resourceUsage().maxRSS) in MB.
 import { rmSync } from 'node:fs';
 import { Session } from 'node:inspector';
@@ -23,7 +25,14 @@ export interface ContestantResult {
   /** Peak RSS of the process after filling its heap, before any snapshot, MB. */
   heapRssMB: number;
   maxRssMB: number;
+  /** ratio mode: per round, whyAlive's time over the bare snapshot's, by wall and by CPU time. */
+  ratios?: { onePath: RoundRatio[]; threePaths: RoundRatio[] };
   error?: string;
+}
+
+export interface RoundRatio {
+  wall: number;
+  cpu: number;
 }
 
 /** The object every contestant must explain, and its expected path. */
@@ -67,8 +76,40 @@ const heapMB = () => getHeapStatistics().used_heap_size / 2 ** 20;
 const maxRssMB = () => process.resourceUsage().maxRSS / 1024;
 
 /** Not async: the target is only in this frame, gone before the snapshot. */
-function explain(weak: WeakRef<BenchTarget>): Promise<string> {
-  return whyAlive(weak.deref()!, { maxPaths: 1, timeout: 3_600_000 }).then(formatRetainers);
+function explain(weak: WeakRef<BenchTarget>, maxPaths = 1): Promise<string> {
+  return whyAlive(weak.deref()!, { maxPaths, timeout: 3_600_000 }).then(formatRetainers);
+}
+
+async function measure(fn: () => Promise<unknown>): Promise<RoundRatio> {
+  const cpuBefore = process.cpuUsage();
+  const wallBefore = performance.now();
+  await fn();
+  const cpu = process.cpuUsage(cpuBefore);
+  return { wall: performance.now() - wallBefore, cpu: (cpu.user + cpu.system) / 1000 };
+}
+
+/** Bare snapshots and whyAlive calls in one process, alternating, after a warm-up snapshot. */
+async function runRatio(weak: WeakRef<BenchTarget>, rounds: number): Promise<Partial<ContestantResult>> {
+  await runBare();
+  const onePath: RoundRatio[] = [];
+  const threePaths: RoundRatio[] = [];
+  let path = '';
+  for (let round = 0; round < rounds; round++) {
+    const steps = [
+      ['bare', () => runBare()],
+      ['one', () => explain(weak, 1).then((found) => (path = found))],
+      ['three', () => explain(weak, 3)],
+    ] as const;
+    const times: Record<string, RoundRatio> = {};
+    for (let k = 0; k < steps.length; k++) {
+      const [name, fn] = steps[(k + round) % steps.length]!;
+      times[name] = await measure(fn);
+    }
+    const ratio = (of: RoundRatio) => ({ wall: of.wall / times.bare!.wall, cpu: of.cpu / times.bare!.cpu });
+    onePath.push(ratio(times.one!));
+    threePaths.push(ratio(times.three!));
+  }
+  return { path, pathOk: path.endsWith(expectedPath), ratios: { onePath, threePaths } };
 }
 
 async function runWeakkit(weak: WeakRef<BenchTarget>): Promise<Partial<ContestantResult>> {
@@ -149,7 +190,7 @@ async function runNaive(): Promise<Partial<ContestantResult>> {
   return { path: `${hops} hops`, pathOk: target >= 0 && hops > 0 };
 }
 
-const [mode = 'weakkit', megabytes = '10'] = process.argv.slice(2);
+const [mode = 'weakkit', megabytes = '10', rounds = '3'] = process.argv.slice(2);
 fillHeap(Number(megabytes));
 const weak = plant();
 // A WeakRef made in this job keeps its target alive until the job ends: end it before any snapshot.
@@ -169,6 +210,7 @@ const runs: Record<string, () => Promise<Partial<ContestantResult>>> = {
   bare: runBare,
   inspector: runInspector,
   naive: runNaive,
+  ratio: () => runRatio(weak, Number(rounds)),
 };
 const cpuBefore = process.cpuUsage();
 const started = performance.now();

@@ -278,6 +278,28 @@ describe('Signal: re-entrancy', () => {
     expect(calls).toEqual(['first', 'second', 'first']);
   });
 
+  it('a disconnect during emitRobust or a channel emit leaves that emit alone too', () => {
+    const signal = new Signal();
+    const sender = {};
+    const calls: string[] = [];
+    let second: Connection | undefined;
+    const connectPair = () => {
+      signal.connect(() => {
+        calls.push('first');
+        second?.disconnect();
+      });
+      second = signal.connect(() => calls.push('second'));
+    };
+    connectPair();
+    signal.emitRobust();
+    expect(calls).toEqual(['first', 'second']);
+    signal.disconnectAll();
+    calls.length = 0;
+    connectPair();
+    signal.for(sender).emit(); // the channel has no receivers of its own: it emits the signal's list
+    expect(calls).toEqual(['first', 'second']);
+  });
+
   it('disconnectAll during an emit leaves that emit alone', () => {
     const signal = new Signal();
     const calls: number[] = [];
