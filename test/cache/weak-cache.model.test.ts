@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WeakCache } from '../../src/cache/index.js';
 import { collectGarbage } from '../../src/testing/index.js';
+import { keepAlive } from '../support/gc.js';
 
 // A model test: random operations on a WeakCache, interleaved with callers dropping the values they
 // hold and with real garbage collection, checked after every step against a model of "a strong LRU
@@ -214,6 +215,7 @@ describe('WeakCache model test', () => {
           }
           await collectGarbage();
           checkAfterCollection(cache, model);
+          keepAlive(held);
         },
       ),
       { numRuns: 50 },

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { addWeakListener, type NodeStyleEmitter } from '../../src/signal/index.js';
 import { collectGarbage } from '../../src/testing/index.js';
+import { keepAlive } from '../support/gc.js';
 import { captureReports } from './helpers.js';
 
 const reports = captureReports();
@@ -96,6 +97,7 @@ describe("addWeakListener on AbortSignal's own abort event", () => {
     await collectGarbage();
     controller.abort();
     expect(calls).toEqual(['owner']);
+    expect(keep).toHaveLength(1);
   });
 
   it('does not run on abort after its owner is collected', async () => {
@@ -151,6 +153,7 @@ describe('addWeakListener bookkeeping', () => {
     expect(reports.map((r) => [r.context, (r.error as Error).message])).toEqual([
       ['addWeakListener cleanup', 'off failed'],
     ]);
+    keepAlive(failing);
   });
 
   it('rejects bad input with a TypeError naming the type', () => {

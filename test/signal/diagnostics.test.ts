@@ -103,6 +103,7 @@ describe('the weak-closure warning', () => {
     const signal = new Signal({ name: 'saved' });
     connectInlineWeak(signal);
     await collectGarbage();
+    expect(signal.receiverCount).toBe(0);
     expect(warnings()).toHaveLength(1);
     const { error, context } = warnings()[0]!;
     expect(context).toBe("a weak receiver of signal 'saved'");
