@@ -28,19 +28,27 @@ export interface Ref<T extends WeakKey = WeakKey> {
  */
 export type RefCallback<T extends WeakKey> = (ref: Ref<T>) => void;
 
-const refPrototype: object = Object.create(Function.prototype, {
-  deref: {
-    value: function deref(this: Ref) {
-      return this();
+/**
+ * The prototype of a callable weak handle (a {@link Ref}, a `WeakMethod`): calling it dereferences,
+ * `deref()` says the same, and `alive` says whether that gives anything. @internal
+ */
+export function callableRefPrototype(tag: string): object {
+  return Object.create(Function.prototype, {
+    deref: {
+      value: function deref(this: () => unknown) {
+        return this();
+      },
     },
-  },
-  alive: {
-    get(this: Ref) {
-      return this() !== undefined;
+    alive: {
+      get(this: () => unknown) {
+        return this() !== undefined;
+      },
     },
-  },
-  [Symbol.toStringTag]: { value: 'Ref' },
-});
+    [Symbol.toStringTag]: { value: tag },
+  });
+}
+
+const refPrototype = callableRefPrototype('Ref');
 
 /**
  * Creates a weak reference to `target`: Python's `weakref.ref`.

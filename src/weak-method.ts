@@ -1,3 +1,4 @@
+import { callableRefPrototype } from './ref.js';
 import { assertWeakable } from './weakable.js';
 
 /**
@@ -20,19 +21,7 @@ export interface WeakMethod<F extends (...args: any[]) => any = (...args: any[])
 
 type MethodKeys<T> = { [K in keyof T]: T[K] extends (...args: any[]) => any ? K : never }[keyof T];
 
-const weakMethodPrototype: object = Object.create(Function.prototype, {
-  deref: {
-    value: function deref(this: WeakMethod) {
-      return this();
-    },
-  },
-  alive: {
-    get(this: WeakMethod) {
-      return this() !== undefined;
-    },
-  },
-  [Symbol.toStringTag]: { value: 'WeakMethod' },
-});
+const weakMethodPrototype = callableRefPrototype('WeakMethod');
 
 /**
  * Holds `obj` weakly and the function at `obj[key]` strongly: Python's `weakref.WeakMethod`.
