@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IterableWeakMap } from '../src/index.js';
 import { collectGarbage } from '../src/testing/index.js';
+import { runModelSteps } from './support/model.js';
 import { Keeper, Obj } from './support/objects.js';
 
 const COUNT = 10;
@@ -280,15 +281,7 @@ describe('IterableWeakMap: model test with real collections', () => {
           map: new IterableWeakMap(),
           model: new Map(),
         };
-        for (const step of ops) {
-          if (step.kind === 'collect') {
-            await collectGarbage();
-            afterCollect(state);
-          } else {
-            apply(state, step);
-          }
-          checkAgreement(state);
-        }
+        await runModelSteps(state, ops, { apply, afterCollect, checkAgreement });
       }),
       { numRuns: 60 },
     );

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IterableWeakSet } from '../src/index.js';
 import { collectGarbage } from '../src/testing/index.js';
+import { runModelSteps } from './support/model.js';
 import { Keeper, Obj } from './support/objects.js';
 
 /** CPython test_weakset's fixtures: letters as objects, three overlapping sets. */
@@ -223,15 +224,7 @@ describe('IterableWeakSet: model test with real collections', () => {
           set: new IterableWeakSet(),
           model: new Set(),
         };
-        for (const step of ops) {
-          if (step.kind === 'collect') {
-            await collectGarbage();
-            afterCollect(state);
-          } else {
-            apply(state, step);
-          }
-          checkAgreement(state);
-        }
+        await runModelSteps(state, ops, { apply, afterCollect, checkAgreement });
       }),
       { numRuns: 60 },
     );

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { getWeakRefCount, setErrorHandler, WeakValueMap } from '../src/index.js';
 import { collectGarbage } from '../src/testing/index.js';
 import { collectWithoutReporting } from './support/gc.js';
+import { runModelSteps } from './support/model.js';
 import { Keeper, Obj } from './support/objects.js';
 
 const COUNT = 10;
@@ -358,16 +359,14 @@ describe('WeakValueMap: model test against a Map of ids, with real collections',
           dead: new Set(),
           collected,
         };
-        for (const step of ops) {
-          if (step.kind === 'collect') {
+        await runModelSteps(state, ops, {
+          apply,
+          afterCollect: (s) => {
+            afterCollect(s);
             collected.length = 0;
-            await collectGarbage();
-            afterCollect(state);
-          } else {
-            apply(state, step);
-          }
-          checkAgreement(state);
-        }
+          },
+          checkAgreement,
+        });
       }),
       { numRuns: 60 },
     );
