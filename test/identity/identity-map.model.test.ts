@@ -170,7 +170,7 @@ async function runSteps(steps: readonly Step[]): Promise<void> {
     else if (step.kind === 'flush') await flushStep(world, step.succeeds);
     else await loadStep(world, step.key, step.found);
     if (step.kind === 'drop' || step.kind === 'flush') {
-      await collectGarbage({ rounds: 1 }); // nothing here frees another weakly held object
+      await collectGarbage();
       world.model.collected(world.held);
     }
     check(world);
