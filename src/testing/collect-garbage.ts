@@ -48,13 +48,31 @@ async function findGc(): Promise<GcFunction> {
 }
 
 /**
- * A real turn of the event loop: a microtask is not enough for a `WeakRef` made in this job to let go.
- * `setImmediate` where it exists (Node, Bun) is a few times quicker than `setTimeout(0)`.
+ * A real turn of the event loop, running `task` in it: a microtask is not enough for a `WeakRef` made
+ * in this job to let go. `setImmediate` where it exists (Node, Bun) is a few times quicker than
+ * `setTimeout(0)`.
  */
-const macrotask = (): Promise<void> =>
-  new Promise((resolve) =>
-    typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0),
-  );
+const macrotask = (task?: () => void): Promise<void> =>
+  new Promise((resolve) => {
+    const run = () => {
+      task?.();
+      resolve();
+    };
+    typeof setImmediate === 'function' ? setImmediate(run) : setTimeout(run, 0);
+  });
+
+/**
+ * JavaScriptCore (Bun) scans the machine stack conservatively: a stale copy of an object's address,
+ * left in a stack slot by an earlier task, keeps that object alive through a forced collection.
+ * Calls made straight from a fresh task overwrite those slots; V8 (Node, Deno, Chromium) scans
+ * precisely and needs none of this.
+ */
+const scansStackConservatively = typeof (globalThis as { Bun?: unknown }).Bun === 'object';
+
+/** Not a tail call: JavaScriptCore would reuse one frame for a proper tail call. */
+function overwriteStack(depth = 64): number {
+  return depth === 0 ? 0 : overwriteStack(depth - 1) + 1;
+}
 
 /**
  * A sentinel per round tells when the runtime has run the cleanup jobs that the collection queued;
@@ -68,7 +86,8 @@ async function collectOnce(gc: GcFunction): Promise<void> {
   sentinels.register({}, () => {
     reported = true;
   });
-  await macrotask(); // end the current job, so WeakRefs it made or dereferenced may be cleared
+  // End the current job, so that WeakRefs it made or dereferenced may be cleared.
+  await macrotask(scansStackConservatively ? overwriteStack : undefined);
   gc();
   for (let turn = 0; !reported && turn < maxTurnsToWait; turn++) await macrotask();
   await macrotask(); // let cleanup jobs queued behind the sentinel's run too
