@@ -50,3 +50,16 @@ export class Keeper<T extends object = Obj> {
     return this.#weak.length;
   }
 }
+
+/** A fresh object that nothing holds: collectable as soon as the caller lets go of it. */
+export function dropped(): object {
+  return { dropped: true };
+}
+
+const keptForever: object[] = [];
+/** A fresh object held for the rest of the test file: never collectable. */
+export function kept(): object {
+  const target = { kept: true };
+  keptForever.push(target);
+  return target;
+}

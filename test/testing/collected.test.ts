@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ref } from '../../src/index.js';
 import { collectGarbage, expectCollected, isCollected } from '../../src/testing/index.js';
+import { dropped, kept } from '../support/objects.js';
 
 // The checks that work on every runtime; the retainer paths (Node only) are in expect-collected.node.test.ts.
 
 /** Helpers create the targets: a live local of the async test body would keep them alive. */
-function dropped(): object {
-  return { dropped: true };
-}
-const kept: object[] = [];
-function keptHere(): object {
-  const target = { kept: true };
-  kept.push(target);
-  return target;
-}
 
 /** A getter that holds its object only weakly, as a getter must. */
 function getterFor(target: object): () => object | undefined {
@@ -27,7 +19,7 @@ describe('isCollected', () => {
     expect(handles.map(isCollected)).toEqual([false, false, false]);
     await collectGarbage();
     expect(handles.map(isCollected)).toEqual([true, true, true]);
-    expect(isCollected(ref(keptHere()))).toBe(false);
+    expect(isCollected(ref(kept()))).toBe(false);
   });
 
   it('rejects what is not a handle, and getters returning primitives, with a TypeError', () => {
@@ -46,7 +38,7 @@ describe('expectCollected', () => {
     await expectCollected(getterFor(dropped()));
   });
   it('fails fast without paths when asked to', async () => {
-    const error = await expectCollected(ref(keptHere()), { retainers: false }).catch((e: unknown) => e);
+    const error = await expectCollected(ref(kept()), { retainers: false }).catch((e: unknown) => e);
     expect((error as Error).message).toBe('expected an Object to be collected, but it is still alive.');
   });
   it('rejects a bad handle with a TypeError before collecting', async () => {

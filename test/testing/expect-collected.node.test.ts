@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ref } from '../../src/index.js';
 import { type CollectedMatchers, expectCollected, LeakDetector, matchers } from '../../src/testing/index.js';
 import { closeSession, openSession, type Session } from '../fixtures/testing-leaky-cache.js';
+import { dropped, kept } from '../support/objects.js';
 
 declare module 'vitest' {
   interface Matchers<T = any> extends CollectedMatchers {}
@@ -11,15 +12,6 @@ expect.extend(matchers);
 const leakPath = "(module) test/fixtures/testing-leaky-cache.ts → sessions (Map) → get('s1') → Session";
 
 /** Helpers create the targets: a live local of the async test body would keep them alive. */
-function dropped(): object {
-  return { dropped: true };
-}
-const kept: object[] = [];
-function keptHere(): object {
-  const target = { kept: true };
-  kept.push(target);
-  return target;
-}
 function openWeakly(id: string): WeakRef<Session> {
   return new WeakRef(openSession(id));
 }
@@ -47,7 +39,7 @@ describe('expectCollected', () => {
     g.Deno = {};
     try {
       await expectCollected(ref(dropped()));
-      const error = await expectCollected(ref(keptHere())).catch((e: unknown) => e);
+      const error = await expectCollected(ref(kept())).catch((e: unknown) => e);
       expect((error as Error).message).toMatch(
         /still alive\. \(What holds it is unknown: whyAlive is Node-only: .* Deno does not offer\.\)$/,
       );
