@@ -18,7 +18,7 @@ import {
 } from './workload.js';
 
 /** Runs per contestant under natural collection; the table shows medians. */
-const repetitions = 3;
+const repetitions = 5;
 /** Forced full collections, every this many requests, for the hit-rate sweep (0: natural only). */
 const forcedGcSettings = [1_000, 10_000, 100_000];
 

@@ -1,8 +1,7 @@
 import { callReporting } from '../errors.js';
-import { WeakValueMap } from '../weak-value-map.js';
 import { assertWeakable, type WeakKey } from '../weakable.js';
-import { LruTail } from './lru-tail.js';
 import { SharedLoad } from './shared-load.js';
+import { CacheEntry, StrongTail } from './strong-tail.js';
 
 /**
  * Counters a cache keeps from its creation on, to tune `max` with (see docs/cache.md). Each read
@@ -92,9 +91,12 @@ export interface FetchOptions {
  * uses it; a strong LRU loads a second copy of a value that callers still hold. This is both.
  *
  * Invariants:
- * - `#values` (a {@link WeakValueMap}) holds every entry weakly; the tail holds the `max` most
- *   recently used of them strongly as well, each with the same value as in `#values`. So a value
- *   is found while it is in the tail or alive elsewhere, and `size` is exact after collection.
+ * - `#entries` maps each key to its {@link CacheEntry}, a `WeakRef` to the value; the tail holds
+ *   the `max` most recently used entries' values strongly as well. So a value is found while it is
+ *   in the tail or alive elsewhere.
+ * - One registration per stored value, holding its key; the cleanup removes the key's entry only
+ *   if that entry's value is gone (WeakValueMap's stale check: a replaced value's late collection
+ *   never removes the newer entry), so `size` is exact after collection.
  * - `#loading` holds the loads in flight that may still store their value: `set`, `delete` and
  *   `clear` take a key's load out of it (the newer write wins), and so does the abort of all its
  *   callers. A load stores its value only if it is still the key's entry in `#loading`.
@@ -106,9 +108,11 @@ export interface FetchOptions {
  * images.stats;                                // { hits, weakHits, misses, loads, collected }
  */
 export class WeakCache<K, V extends WeakKey> {
-  readonly #values: WeakValueMap<K, V>;
-  readonly #tail: LruTail<K, V>;
+  readonly #entries = new Map<K, CacheEntry<V>>();
+  readonly #tail: StrongTail<V>;
+  readonly #registry = new FinalizationRegistry<K>((key) => this.#cleanup(key));
   readonly #load: WeakCacheOptions<K, V>['load'];
+  readonly #onCollect: WeakCacheOptions<K, V>['onCollect'];
   readonly #loading = new Map<K, SharedLoad<V>>();
   #hits = 0;
   #weakHits = 0;
@@ -126,19 +130,21 @@ export class WeakCache<K, V extends WeakKey> {
         throw new TypeError(`WeakCache ${name} must be a function, got ${typeName(callback)}`);
       }
     }
-    this.#tail = new LruTail(max);
+    this.#tail = new StrongTail(max);
     this.#load = load;
-    this.#values = new WeakValueMap<K, V>(null, {
-      onCollect: (key) => {
-        this.#collected++;
-        if (onCollect !== undefined) callReporting('WeakCache onCollect', onCollect, key);
-      },
-    });
+    this.#onCollect = onCollect;
+  }
+
+  #cleanup(key: K): void {
+    if (this.#entries.get(key)?.deref() !== undefined) return;
+    if (!this.#entries.delete(key)) return;
+    this.#collected++;
+    if (this.#onCollect !== undefined) callReporting('WeakCache onCollect', this.#onCollect, key);
   }
 
   /** Live entries, plus any whose value was collected but not yet reported (exact after collection). */
   get size(): number {
-    return this.#values.size;
+    return this.#entries.size;
   }
 
   /** How many values the tail holds strongly: at most `max`. */
@@ -166,19 +172,22 @@ export class WeakCache<K, V extends WeakKey> {
    * if (doc === undefined) cache.set(path, parse(path));
    */
   get(key: K): V | undefined {
-    let value = this.#tail.get(key);
-    if (value !== undefined) {
-      this.#hits++;
-      return value;
-    }
-    value = this.#values.get(key);
-    if (value === undefined) {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) {
       this.#misses++;
       return undefined;
     }
+    let value = entry.strong;
+    if (value === undefined) {
+      value = entry.deref();
+      if (value === undefined) {
+        this.#misses++;
+        return undefined;
+      }
+      this.#weakHits++;
+    }
     this.#hits++;
-    this.#weakHits++;
-    this.#tail.add(key, value);
+    this.#tail.use(entry, value);
     return value;
   }
 
@@ -189,12 +198,12 @@ export class WeakCache<K, V extends WeakKey> {
    * if (cache.peek(path) === undefined) console.log(`${path} is not cached`);
    */
   peek(key: K): V | undefined {
-    return this.#values.get(key);
+    return this.#entries.get(key)?.deref();
   }
 
   /** Whether `key` has a live value; like `peek`, not a use. */
   has(key: K): boolean {
-    return this.#values.has(key);
+    return this.peek(key) !== undefined;
   }
 
   /**
@@ -206,23 +215,32 @@ export class WeakCache<K, V extends WeakKey> {
    */
   set(key: K, value: V): this {
     assertWeakable(value, 'WeakCache value');
-    this.#values.set(key, value);
-    this.#tail.set(key, value);
+    let entry = this.#entries.get(key);
+    if (entry === undefined || entry.deref() !== value) {
+      if (entry !== undefined) this.#tail.release(entry);
+      entry = new CacheEntry(value);
+      this.#entries.set(key, entry);
+      this.#registry.register(value, key);
+    }
+    this.#tail.use(entry, value);
     if (this.#loading.size !== 0) this.#loading.delete(key);
     return this;
   }
 
   /** Removes the entry; `true` if it had a live value. A load of `key` in flight will not store. */
   delete(key: K): boolean {
-    this.#tail.delete(key);
     this.#loading.delete(key);
-    return this.#values.delete(key);
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return false;
+    this.#tail.release(entry);
+    this.#entries.delete(key);
+    return entry.deref() !== undefined;
   }
 
   /** Removes every entry (the stats remain). Loads in flight still settle but store nothing. */
   clear(): void {
     this.#tail.clear();
-    this.#values.clear();
+    this.#entries.clear();
     this.#loading.clear();
   }
 
@@ -298,20 +316,23 @@ export class WeakCache<K, V extends WeakKey> {
   }
 
   /** Live entries, in insertion order (replacing a value keeps the key's place); not a use. */
-  entries(): MapIterator<[K, V]> {
-    return this.#values.entries();
+  *entries(): MapIterator<[K, V]> {
+    for (const [key, entry] of this.#entries) {
+      const value = entry.deref();
+      if (value !== undefined) yield [key, value];
+    }
   }
 
-  keys(): MapIterator<K> {
-    return this.#values.keys();
+  *keys(): MapIterator<K> {
+    for (const [key] of this.entries()) yield key;
   }
 
-  values(): MapIterator<V> {
-    return this.#values.values();
+  *values(): MapIterator<V> {
+    for (const [, value] of this.entries()) yield value;
   }
 
   [Symbol.iterator](): MapIterator<[K, V]> {
-    return this.#values.entries();
+    return this.entries();
   }
 
   get [Symbol.toStringTag](): string {

@@ -101,6 +101,17 @@ describe('WeakCache: the strong tail', () => {
     expect(weak.deref()).toBeUndefined();
   });
 
+  it('releases the replaced value of a key from the tail', async () => {
+    const cache = new WeakCache<string, Doc>({ max: 5 });
+    const replaced = watch(cache, 'a');
+    const current = watch(cache, 'a');
+    expect([cache.size, cache.strongSize]).toEqual([1, 1]);
+    await collectGarbage();
+    expect(replaced.deref()).toBeUndefined();
+    expect(cache.get('a')).toBe(current.deref());
+    expect(cache.get('a')).toBeInstanceOf(Doc);
+  });
+
   it('releases every value on clear', async () => {
     const cache = new WeakCache<string, Doc>({ max: 5 });
     const weak = [watch(cache, 'a'), watch(cache, 'b')];
