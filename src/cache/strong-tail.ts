@@ -1,46 +1,56 @@
 import type { WeakKey } from '../weakable.js';
 
 /**
- * One entry of a {@link WeakCache}: a `WeakRef` to its value that also holds the value strongly
- * while the entry is among the `max` most recently used, linked to its neighbours in use order.
- * Being the `WeakRef` itself, an entry costs one allocation, as a plain `Map` of `WeakRef`s does.
+ * One entry of a {@link WeakCache}: a `WeakRef` to its value that knows its place in the strong
+ * tail, if it has one. Being the `WeakRef` itself, an entry costs one allocation, as a plain `Map`
+ * of `WeakRef`s does.
  *
  * @internal
  * @example
  * const value = {};
  * const entry = new CacheEntry(value);
  * entry.deref() === value; // true while the value lives
- * entry.strong;            // undefined until a StrongTail uses the entry
+ * entry.slot;              // -1: not in a tail
  */
 export class CacheEntry<V extends WeakKey> extends WeakRef<V> {
-  /** The value while the entry is in the tail; `undefined` outside it. */
-  strong: V | undefined = undefined;
-  older: CacheEntry<V> | undefined = undefined;
-  newer: CacheEntry<V> | undefined = undefined;
+  /** Its slot in the tail that holds its value strongly, or -1. */
+  slot = -1;
 }
 
 /**
- * The strong part of a {@link WeakCache}: the `max` most recently used entries, linked from oldest
- * to newest through the entries themselves, so a use relinks a few fields and allocates nothing.
+ * The strong part of a {@link WeakCache}: the values of the `max` most recently used entries, held
+ * strongly, with `use` and `release` in O(1).
+ *
+ * Slots are indices into parallel arrays, linked from oldest to newest by slot number (lru-cache's
+ * layout): a use relinks a few small integers, which the engine stores without the write barrier
+ * that linking the entries themselves would cost, and allocates nothing.
  *
  * Invariants:
- * - an entry is in the chain exactly when its `strong` is set, and `size` counts them: `size <= max`;
- * - following `newer` from the oldest visits every entry of the chain once and ends at the newest;
- *   `older` is the same chain backwards; an entry outside the chain has no links.
+ * - an entry is in the tail exactly when its `slot` is not -1; then `#entries[slot]` is the entry
+ *   and `#values[slot]` its value; `size <= max`;
+ * - following `#newer` from `#oldest` visits every used slot once and ends at `#newest`; `#older`
+ *   is the same chain backwards; links of unused slots are stale and never read;
+ * - `#free` lists the slots emptied by `release`; a full tail reuses its oldest slot instead.
  *
  * @internal
  * @example
  * const [a, b, c] = [{}, {}, {}];
  * const [ea, eb, ec] = [new CacheEntry(a), new CacheEntry(b), new CacheEntry(c)];
  * const tail = new StrongTail<object>(2);
- * tail.use(ea, a); // ea.strong === a
+ * tail.use(ea, a);
  * tail.use(eb, b);
- * tail.use(ec, c); // evicts ea, the least recently used: ea.strong === undefined
+ * tail.use(ec, c);  // evicts ea, the least recently used
+ * tail.valueOf(ea); // undefined: a is now held only weakly
  */
 export class StrongTail<V extends WeakKey> {
   readonly #max: number;
-  #oldest: CacheEntry<V> | undefined;
-  #newest: CacheEntry<V> | undefined;
+  #entries: (CacheEntry<V> | undefined)[] = [];
+  #values: (V | undefined)[] = [];
+  #newer: number[] = [];
+  #older: number[] = [];
+  #free: number[] = [];
+  #newest = 0;
+  #oldest = 0;
   #size = 0;
 
   constructor(max: number) {
@@ -57,46 +67,80 @@ export class StrongTail<V extends WeakKey> {
     return this.#size;
   }
 
+  /** The value the tail holds for `entry`, or `undefined` if it holds none. */
+  valueOf(entry: CacheEntry<V>): V | undefined {
+    return entry.slot === -1 ? undefined : this.#values[entry.slot];
+  }
+
   /** Makes `entry` (whose value is `value`) the most recently used, evicting the least recently used. */
   use(entry: CacheEntry<V>, value: V): void {
-    if (entry.strong !== undefined) {
-      if (entry !== this.#newest) {
-        this.#unlink(entry);
-        this.#append(entry);
+    let slot = entry.slot;
+    if (slot !== -1) {
+      if (slot !== this.#newest) {
+        this.#unlink(slot);
+        this.#linkAsNewest(slot);
       }
       return;
     }
     if (this.#max === 0) return;
-    entry.strong = value;
-    this.#append(entry);
-    if (++this.#size > this.#max) this.release(this.#oldest as CacheEntry<V>);
+    if (this.#size === this.#max) {
+      slot = this.#oldest;
+      (this.#entries[slot] as CacheEntry<V>).slot = -1;
+      this.#unlink(slot);
+      this.#size--;
+    } else {
+      slot = this.#free.pop() ?? this.#entries.length;
+    }
+    this.#entries[slot] = entry;
+    this.#values[slot] = value;
+    entry.slot = slot;
+    this.#linkAsNewest(slot);
+    this.#size++;
   }
 
   /** Takes `entry` out of the tail, if it is there, so that it holds its value only weakly. */
   release(entry: CacheEntry<V>): void {
-    if (entry.strong === undefined) return;
-    entry.strong = undefined;
-    this.#unlink(entry);
+    const slot = entry.slot;
+    if (slot === -1) return;
+    entry.slot = -1;
+    this.#unlink(slot);
     this.#size--;
+    this.#entries[slot] = undefined;
+    this.#values[slot] = undefined;
+    this.#free.push(slot);
   }
 
   clear(): void {
-    while (this.#oldest !== undefined) this.release(this.#oldest);
+    for (const entry of this.#entries) if (entry !== undefined) entry.slot = -1;
+    this.#entries = [];
+    this.#values = [];
+    this.#newer = [];
+    this.#older = [];
+    this.#free = [];
+    this.#size = 0;
   }
 
-  #append(entry: CacheEntry<V>): void {
-    entry.older = this.#newest;
-    if (this.#newest === undefined) this.#oldest = entry;
-    else this.#newest.newer = entry;
-    this.#newest = entry;
+  #unlink(slot: number): void {
+    if (slot === this.#oldest) {
+      this.#oldest = this.#newer[slot] as number;
+    } else if (slot === this.#newest) {
+      this.#newest = this.#older[slot] as number;
+    } else {
+      const older = this.#older[slot] as number;
+      const newer = this.#newer[slot] as number;
+      this.#newer[older] = newer;
+      this.#older[newer] = older;
+    }
   }
 
-  #unlink(entry: CacheEntry<V>): void {
-    const { older, newer } = entry;
-    if (older === undefined) this.#oldest = newer;
-    else older.newer = newer;
-    if (newer === undefined) this.#newest = older;
-    else newer.older = older;
-    entry.older = entry.newer = undefined;
+  /** Appends `slot` after `#newest`; `#size` does not count it yet, so 0 means the chain is empty. */
+  #linkAsNewest(slot: number): void {
+    if (this.#size === 0) {
+      this.#oldest = slot;
+    } else {
+      this.#newer[this.#newest] = slot;
+      this.#older[slot] = this.#newest;
+    }
+    this.#newest = slot;
   }
 }

@@ -177,7 +177,7 @@ export class WeakCache<K, V extends WeakKey> {
       this.#misses++;
       return undefined;
     }
-    let value = entry.strong;
+    let value = this.#tail.valueOf(entry);
     if (value === undefined) {
       value = entry.deref();
       if (value === undefined) {

@@ -50,7 +50,7 @@ describe('StrongTail', () => {
             tail.clear();
             model.keys = [];
           }
-          const held = entries.flatMap((entry, i) => (entry.strong === undefined ? [] : [i]));
+          const held = entries.flatMap((entry, i) => (tail.valueOf(entry) === values[i] ? [i] : []));
           expect(held).toEqual([...model.keys].sort((a, b) => a - b));
           expect(tail.size).toBe(model.keys.length);
         }
@@ -71,7 +71,7 @@ describe('StrongTail', () => {
     tail.use(eb, b);
     tail.use(ea, a);
     tail.use(ec, c);
-    expect([ea.strong, eb.strong, ec.strong]).toEqual([a, undefined, c]);
+    expect([ea, eb, ec].map((entry) => tail.valueOf(entry))).toEqual([a, undefined, c]);
   });
 
   it('holds nothing with max 0', () => {
@@ -79,7 +79,7 @@ describe('StrongTail', () => {
     const entry = new CacheEntry(value);
     const tail = new StrongTail<object>(0);
     tail.use(entry, value);
-    expect([tail.size, entry.strong]).toEqual([0, undefined]);
+    expect([tail.size, tail.valueOf(entry), entry.slot]).toEqual([0, undefined, -1]);
   });
 
   it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '3', null])(
