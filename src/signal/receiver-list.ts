@@ -234,6 +234,11 @@ export class ReceiverList {
 }
 
 function removeInPlace(receivers: Connection[], connection: Connection): void {
+  // The receiver connected last is often the first to go (a scoped or one-off connection).
+  if (receivers[receivers.length - 1] === connection) {
+    receivers.pop();
+    return;
+  }
   const index = receivers.indexOf(connection);
   if (index === -1) return;
   for (let i = index + 1; i < receivers.length; i++) receivers[i - 1] = receivers[i]!;
