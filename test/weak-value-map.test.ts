@@ -258,19 +258,20 @@ function fill(map: WeakValueMap<number, object>, n: number): WeakRef<object>[] {
 describe('WeakValueMap: model test against a Map of ids, with real collections', () => {
   const KEYS = ['a', 'b', 'c', 'd'];
   type Op =
-    | { kind: 'set'; key: string; object: number }
+    | { kind: 'set'; key: string; slot: number }
     | { kind: 'delete'; key: string }
     | { kind: 'clear' }
-    | { kind: 'drop'; object: number }
+    | { kind: 'drop'; slot: number }
     | { kind: 'collect' };
-  const OBJECTS = 6;
+  /** Slots of live objects: dropping one puts a fresh object in its slot, so replacements keep coming. */
+  const SLOTS = 4;
   const op: fc.Arbitrary<Op> = fc.oneof(
     {
       weight: 5,
       arbitrary: fc.record({
         kind: fc.constant('set' as const),
         key: fc.constantFrom(...KEYS),
-        object: fc.nat(OBJECTS - 1),
+        slot: fc.nat(SLOTS - 1),
       }),
     },
     {
@@ -278,26 +279,29 @@ describe('WeakValueMap: model test against a Map of ids, with real collections',
       arbitrary: fc.record({ kind: fc.constant('delete' as const), key: fc.constantFrom(...KEYS) }),
     },
     { weight: 1, arbitrary: fc.constant({ kind: 'clear' as const }) },
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('drop' as const), object: fc.nat(OBJECTS - 1) }) },
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('drop' as const), slot: fc.nat(SLOTS - 1) }) },
     { weight: 3, arbitrary: fc.constant({ kind: 'collect' as const }) },
   );
 
   /** Steps run in plain functions, so no suspended async frame holds a value. */
   interface State {
     objects: Keeper<Obj>;
+    /** Slot → the Keeper index of the object in it. */
+    slots: number[];
     map: WeakValueMap<string, Obj>;
     model: Map<string, number>; // key → object index
     dead: Set<number>;
     collected: string[];
   }
 
-  function apply({ objects, map, model, dead }: State, step: Exclude<Op, { kind: 'collect' }>): void {
+  function apply({ objects, slots, map, model, dead }: State, step: Exclude<Op, { kind: 'collect' }>): void {
     switch (step.kind) {
-      case 'set':
-        if (!objects.held(step.object)) return; // a dropped object can no longer be reached
-        map.set(step.key, objects.get(step.object));
-        model.set(step.key, step.object);
+      case 'set': {
+        const index = slots[step.slot]!;
+        map.set(step.key, objects.get(index));
+        model.set(step.key, index);
         return;
+      }
       case 'delete': {
         const index = model.get(step.key);
         const live = index !== undefined && !dead.has(index) && objects.peek(index) !== undefined;
@@ -310,13 +314,14 @@ describe('WeakValueMap: model test against a Map of ids, with real collections',
         model.clear();
         return;
       case 'drop':
-        objects.drop(step.object);
+        objects.drop(slots[step.slot]!);
+        slots[step.slot] = objects.add(new Obj(objects.count));
     }
   }
 
   function afterCollect({ objects, map, model, dead, collected }: State): void {
     const expected: string[] = [];
-    for (let i = 0; i < OBJECTS; i++) if (!objects.held(i)) dead.add(i);
+    for (let i = 0; i < objects.count; i++) if (!objects.held(i)) dead.add(i);
     for (const [key, index] of model) {
       if (dead.has(index)) {
         model.delete(key);
@@ -345,7 +350,8 @@ describe('WeakValueMap: model test against a Map of ids, with real collections',
         runs++;
         const collected: string[] = [];
         const state: State = {
-          objects: new Keeper((i) => new Obj(i), OBJECTS),
+          objects: new Keeper((i) => new Obj(i), SLOTS),
+          slots: Array.from({ length: SLOTS }, (_, i) => i),
           map: new WeakValueMap(null, { onCollect: (key) => collected.push(key) }),
           model: new Map(),
           dead: new Set(),
