@@ -29,7 +29,8 @@ export class CacheEntry<V extends WeakKey> extends WeakRef<V> {
  * - an entry is in the tail exactly when its `slot` is not -1; then `#entries[slot]` is the entry
  *   and `#values[slot]` its value; `size <= max`;
  * - following `#newer` from `#oldest` visits every used slot once and ends at `#newest`; `#older`
- *   is the same chain backwards; links of unused slots are stale and never read;
+ *   is the same chain backwards; links of unused slots, and the outer links of the ends, are stale
+ *   and never read (they are written all the same, so that the link arrays stay free of holes);
  * - `#free` lists the slots emptied by `release`; a full tail reuses its oldest slot instead.
  *
  * @internal
@@ -40,7 +41,7 @@ export class CacheEntry<V extends WeakKey> extends WeakRef<V> {
  * tail.use(ea, a);
  * tail.use(eb, b);
  * tail.use(ec, c);  // evicts ea, the least recently used
- * tail.valueOf(ea); // undefined: a is now held only weakly
+ * tail.heldValue(ea); // undefined: a is now held only weakly
  */
 export class StrongTail<V extends WeakKey> {
   readonly #max: number;
@@ -68,7 +69,7 @@ export class StrongTail<V extends WeakKey> {
   }
 
   /** The value the tail holds for `entry`, or `undefined` if it holds none. */
-  valueOf(entry: CacheEntry<V>): V | undefined {
+  heldValue(entry: CacheEntry<V>): V | undefined {
     return entry.slot === -1 ? undefined : this.#values[entry.slot];
   }
 
@@ -122,7 +123,7 @@ export class StrongTail<V extends WeakKey> {
 
   #unlink(slot: number): void {
     if (slot === this.#oldest) {
-      this.#oldest = this.#newer[slot] as number;
+      if (slot !== this.#newest) this.#oldest = this.#newer[slot] as number;
     } else if (slot === this.#newest) {
       this.#newest = this.#older[slot] as number;
     } else {
@@ -133,14 +134,12 @@ export class StrongTail<V extends WeakKey> {
     }
   }
 
-  /** Appends `slot` after `#newest`; `#size` does not count it yet, so 0 means the chain is empty. */
+  /** Appends `slot`, which is not in the chain, after `#newest`; an empty chain has `#size` 0. */
   #linkAsNewest(slot: number): void {
-    if (this.#size === 0) {
-      this.#oldest = slot;
-    } else {
-      this.#newer[this.#newest] = slot;
-      this.#older[slot] = this.#newest;
-    }
+    if (this.#size === 0) this.#oldest = slot;
+    else this.#newer[this.#newest] = slot;
+    this.#older[slot] = this.#newest;
+    this.#newer[slot] = slot;
     this.#newest = slot;
   }
 }

@@ -94,9 +94,11 @@ export interface FetchOptions {
  * - `#entries` maps each key to its {@link CacheEntry}, a `WeakRef` to the value; the tail holds
  *   the `max` most recently used entries' values strongly as well. So a value is found while it is
  *   in the tail or alive elsewhere.
- * - One registration per stored value, holding its key; the cleanup removes the key's entry only
- *   if that entry's value is gone (WeakValueMap's stale check: a replaced value's late collection
- *   never removes the newer entry), so `size` is exact after collection.
+ * - Each `set` of a new value for a key registers that value once, holding the key, with no
+ *   unregister token (as {@link WeakValueMap}); the cleanup removes the key's entry only if that
+ *   entry's value is gone (the stale check: a replaced value's late collection never removes the
+ *   newer entry), so `size` is exact after collection. Setting the value a key already holds
+ *   registers nothing. A registration holds its key until its value dies, even after a delete.
  * - `#loading` holds the loads in flight that may still store their value: `set`, `delete` and
  *   `clear` take a key's load out of it (the newer write wins), and so does the abort of all its
  *   callers. A load stores its value only if it is still the key's entry in `#loading`.
@@ -177,7 +179,7 @@ export class WeakCache<K, V extends WeakKey> {
       this.#misses++;
       return undefined;
     }
-    let value = this.#tail.valueOf(entry);
+    let value = this.#tail.heldValue(entry);
     if (value === undefined) {
       value = entry.deref();
       if (value === undefined) {

@@ -50,9 +50,14 @@ describe('StrongTail', () => {
             tail.clear();
             model.keys = [];
           }
-          const held = entries.flatMap((entry, i) => (tail.valueOf(entry) === values[i] ? [i] : []));
+          const held = entries.flatMap((entry, i) => (tail.heldValue(entry) === values[i] ? [i] : []));
           expect(held).toEqual([...model.keys].sort((a, b) => a - b));
           expect(tail.size).toBe(model.keys.length);
+          // Slots are reused: an entry has one exactly while held, and there are never more than max.
+          for (const [i, entry] of entries.entries()) {
+            expect(entry.slot === -1).toBe(!model.keys.includes(i));
+            expect(entry.slot).toBeLessThan(Math.max(max, 1));
+          }
         }
       }),
       { numRuns: 300 },
@@ -71,7 +76,7 @@ describe('StrongTail', () => {
     tail.use(eb, b);
     tail.use(ea, a);
     tail.use(ec, c);
-    expect([ea, eb, ec].map((entry) => tail.valueOf(entry))).toEqual([a, undefined, c]);
+    expect([ea, eb, ec].map((entry) => tail.heldValue(entry))).toEqual([a, undefined, c]);
   });
 
   it('holds nothing with max 0', () => {
@@ -79,7 +84,7 @@ describe('StrongTail', () => {
     const entry = new CacheEntry(value);
     const tail = new StrongTail<object>(0);
     tail.use(entry, value);
-    expect([tail.size, tail.valueOf(entry), entry.slot]).toEqual([0, undefined, -1]);
+    expect([tail.size, tail.heldValue(entry), entry.slot]).toEqual([0, undefined, -1]);
   });
 
   it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '3', null])(

@@ -29,6 +29,11 @@ function watch(cache: WeakCache<string, Doc>, key: string): WeakRef<Doc> {
   return new WeakRef(doc);
 }
 
+/** Stores again the value `key` already holds. */
+function setAgain(cache: WeakCache<string, Doc>, key: string): void {
+  cache.set(key, cache.peek(key) as Doc);
+}
+
 function liveKeys(cache: WeakCache<string, Doc>): string[] {
   return [...cache.keys()];
 }
@@ -72,9 +77,18 @@ describe('WeakCache: the strong tail', () => {
     expect(cache.stats).toEqual({ hits: 0, weakHits: 0, misses: 0, loads: 0, collected: 1 });
   });
 
-  it('counts set as a use, also of a key it already holds', async () => {
+  it('counts set as a use, also one that replaces a key’s value', async () => {
     const cache = new WeakCache<string, Doc>({ max: 2 });
     fill(cache, 'a', 'b', 'a', 'c');
+    await collectGarbage();
+    expect(liveKeys(cache)).toEqual(['a', 'c']);
+  });
+
+  it('counts set as a use when the key already holds that very value', async () => {
+    const cache = new WeakCache<string, Doc>({ max: 2 });
+    fill(cache, 'a', 'b');
+    setAgain(cache, 'a');
+    fill(cache, 'c'); // evicts b, the least recently used
     await collectGarbage();
     expect(liveKeys(cache)).toEqual(['a', 'c']);
   });

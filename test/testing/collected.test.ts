@@ -5,7 +5,7 @@ import { dropped, kept } from '../support/objects.js';
 
 // The checks that work on every runtime; the retainer paths (Node only) are in expect-collected.node.test.ts.
 
-/** Helpers create the targets: a live local of the async test body would keep them alive. */
+// Helpers (dropped(), kept()) create the targets: a live local of the async test body would keep them alive.
 
 /** A getter that holds its object only weakly, as a getter must. */
 function getterFor(target: object): () => object | undefined {
