@@ -1,3 +1,4 @@
+import { typeOf } from './type-of.js';
 /**
  * Receives an exception that a user callback threw where nobody could catch it: a ref callback, a
  * finalizer, an `onCollect` hook, a signal receiver. `context` says which callback it was.
@@ -37,7 +38,7 @@ let handler: ErrorHandler = printToConsole;
  */
 export function setErrorHandler(next: ErrorHandler): ErrorHandler {
   if (typeof next !== 'function') {
-    throw new TypeError(`setErrorHandler expects a function, got ${next === null ? 'null' : typeof next}`);
+    throw new TypeError(`setErrorHandler expects a function, got ${typeOf(next)}`);
   }
   const previous = handler;
   handler = next;

@@ -1,4 +1,5 @@
 import { callReporting } from './errors.js';
+import { typeOf } from './type-of.js';
 import { assertWeakable, type WeakKey } from './weakable.js';
 import { describe, type PendingFinalizer, type WeakrefList, weakrefListOf } from './weakref-list.js';
 
@@ -123,7 +124,7 @@ export function finalize<T extends WeakKey, A extends unknown[], R>(
 ): Finalizer<T, A, R> {
   assertWeakable(target);
   if (typeof fn !== 'function') {
-    throw new TypeError(`finalize expects a function to call, got ${fn === null ? 'null' : typeof fn}`);
+    throw new TypeError(`finalize expects a function to call, got ${typeOf(fn)}`);
   }
   if (args.includes(target)) {
     throw new TypeError(

@@ -15,8 +15,9 @@ interface Entry<K extends WeakKey, V> {
  * - values live only in `#entries`, a `WeakMap`: the engine's ephemeron table keeps a value alive
  *   only while its key is; nothing else here holds a value or a key strongly;
  * - `#order` holds one `WeakRef` slot per present key, in insertion order; a deleted key's entry stays
- *   in `#entries` (value cleared) until its key dies, so adding it again reuses its slot and its
- *   single `FinalizationRegistry` registration;
+ *   in `#entries` (value cleared) until its key dies or a rebuild drops it, so adding it again reuses
+ *   its slot and its `FinalizationRegistry` registration (after a rebuild it registers again, and the
+ *   older registration's cleanup finds its slot already gone);
  * - the cleanup removes the dead key's slot, so `size` is exact once collections are reported;
  * - V8 shrinks a `WeakMap`'s table only on `delete`, never as its keys die, so once the cleanups since
  *   the last rebuild outnumber twice the live keys, `#entries` is rebuilt from the live ones
@@ -100,6 +101,7 @@ export class IterableWeakMap<K extends WeakKey, V> implements Map<K, V> {
   clear(): void {
     this.#entries = new WeakMap();
     this.#order = new Set();
+    this.#cleanupsSinceRebuild = 0;
   }
 
   /**
@@ -109,7 +111,8 @@ export class IterableWeakMap<K extends WeakKey, V> implements Map<K, V> {
    * metadata.getOrInsert(element, { clicks: 0 }).clicks++;
    */
   getOrInsert(key: K, value: V): V {
-    if (this.has(key)) return this.get(key) as V;
+    const entry = this.#entries.get(key);
+    if (entry?.present) return entry.value;
     this.set(key, value);
     return value;
   }
@@ -121,7 +124,8 @@ export class IterableWeakMap<K extends WeakKey, V> implements Map<K, V> {
    * metadata.getOrInsertComputed(element, (element) => ({ clicks: 0, id: element.id })).clicks++;
    */
   getOrInsertComputed(key: K, compute: (key: K) => V): V {
-    if (this.has(key)) return this.get(key) as V;
+    const entry = this.#entries.get(key);
+    if (entry?.present) return entry.value;
     const value = compute(key);
     this.set(key, value);
     return value;

@@ -1,4 +1,5 @@
 import { IterableWeakMap } from './iterable-weak-map.js';
+import { typeOf } from './type-of.js';
 import { assertWeakable, type WeakKey } from './weakable.js';
 
 /**
@@ -189,9 +190,7 @@ export class IterableWeakSet<T extends WeakKey> implements Set<T> {
 /** ES2025's GetSetRecord: the argument's size, has and keys, checked once, up front. */
 function setRecord<U>(other: SetLike<U>, method: string): SetLike<U> {
   if (typeof other !== 'object' || other === null) {
-    throw new TypeError(
-      `IterableWeakSet.${method} expects a set-like object, got ${other === null ? 'null' : typeof other}`,
-    );
+    throw new TypeError(`IterableWeakSet.${method} expects a set-like object, got ${typeOf(other)}`);
   }
   const size = Number(other.size);
   if (Number.isNaN(size))

@@ -1,3 +1,4 @@
+import { typeOf } from './type-of.js';
 import { assertWeakable, type WeakKey } from './weakable.js';
 import { weakrefListOf } from './weakref-list.js';
 
@@ -97,9 +98,7 @@ export function proxy<T extends object>(target: T, callback?: ProxyCallback<T>):
     );
   }
   if (callback !== undefined && typeof callback !== 'function') {
-    throw new TypeError(
-      `proxy callback must be a function, got ${callback === null ? 'null' : typeof callback}`,
-    );
+    throw new TypeError(`proxy callback must be a function, got ${typeOf(callback)}`);
   }
   const list = weakrefListOf<WeakKey>(target);
   if (callback === undefined) {

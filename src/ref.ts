@@ -1,3 +1,4 @@
+import { typeOf } from './type-of.js';
 import { assertWeakable, type WeakKey } from './weakable.js';
 import { weakrefListOf } from './weakref-list.js';
 
@@ -71,9 +72,7 @@ const refPrototype = callableRefPrototype('Ref');
 export function ref<T extends WeakKey>(target: T, callback?: RefCallback<T>): Ref<T> {
   assertWeakable(target);
   if (callback !== undefined && typeof callback !== 'function') {
-    throw new TypeError(
-      `ref callback must be a function, got ${callback === null ? 'null' : typeof callback}`,
-    );
+    throw new TypeError(`ref callback must be a function, got ${typeOf(callback)}`);
   }
   const list = weakrefListOf(target);
   if (callback === undefined) {

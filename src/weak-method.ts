@@ -1,4 +1,5 @@
 import { callableRefPrototype } from './ref.js';
+import { typeOf } from './type-of.js';
 import { assertWeakable } from './weakable.js';
 
 /**
@@ -43,7 +44,7 @@ export function weakMethod<T extends object, K extends MethodKeys<T>>(
   const fn: unknown = obj[key];
   if (typeof fn !== 'function') {
     throw new TypeError(
-      `weakMethod: ${String(key)} is not a method: obj[${JSON.stringify(String(key))}] is ${fn === null ? 'null' : typeof fn}`,
+      `weakMethod: ${String(key)} is not a method: obj[${JSON.stringify(String(key))}] is ${typeOf(fn)}`,
     );
   }
   const weak = new WeakRef(obj);

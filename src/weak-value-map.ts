@@ -1,4 +1,4 @@
-import { reportError } from './errors.js';
+import { callReporting } from './errors.js';
 import { type Ref, ref } from './ref.js';
 import { assertWeakable, type WeakKey } from './weakable.js';
 
@@ -60,11 +60,7 @@ export class WeakValueMap<K, V extends WeakKey> implements Map<K, V> {
     const current = this.#entries.get(key);
     if (current === undefined || current.deref() !== undefined) return;
     this.#entries.delete(key);
-    try {
-      this.#onCollect?.(key);
-    } catch (error) {
-      reportError(error, 'WeakValueMap onCollect');
-    }
+    if (this.#onCollect !== undefined) callReporting('WeakValueMap onCollect', this.#onCollect, key);
   }
 
   /** Entries whose value has been collected but not yet reported; they still count in `size`. */

@@ -1,3 +1,4 @@
+import { typeOf } from './type-of.js';
 /**
  * What `WeakRef`, `WeakMap` keys, `WeakSet` members and `FinalizationRegistry` targets may be:
  * an object, a function, or a symbol that is not in the global registry (`Symbol.for`).
@@ -68,9 +69,8 @@ export function assertWeakable(value: unknown, what?: string): asserts value is 
 }
 
 function typeName(value: unknown): string {
-  if (value === null) return 'null';
   if (typeof value === 'symbol') return Symbol.keyFor(value) === undefined ? 'symbol' : 'registered symbol';
-  return typeof value;
+  return typeOf(value);
 }
 
 const maxRenderedLength = 40;

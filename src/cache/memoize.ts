@@ -1,3 +1,4 @@
+import { typeOf } from '../type-of.js';
 import { assertWeakable, canBeHeldWeakly, type WeakKey } from '../weakable.js';
 import { type CacheStats, WeakCache } from './weak-cache.js';
 
@@ -151,7 +152,7 @@ export function memoize<F extends (this: any, ...args: any[]) => any>(
   options: MemoizeOptions = {},
 ): Memoized<F> {
   if (typeof fn !== 'function') {
-    throw new TypeError(`memoize expects a function, got ${fn === null ? 'null' : typeof fn}`);
+    throw new TypeError(`memoize expects a function, got ${typeOf(fn)}`);
   }
   let root = new ArgumentNode(undefined, undefined);
   const primitiveResults = new WeakCache<ArgumentNode, WeakKey>({

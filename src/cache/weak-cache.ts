@@ -1,4 +1,5 @@
 import { callReporting } from '../errors.js';
+import { typeOf } from '../type-of.js';
 import { assertWeakable, type WeakKey } from '../weakable.js';
 import { SharedLoad } from './shared-load.js';
 import { CacheEntry, StrongTail } from './strong-tail.js';
@@ -129,7 +130,7 @@ export class WeakCache<K, V extends WeakKey> {
       ['onCollect', onCollect],
     ] as const) {
       if (callback !== undefined && typeof callback !== 'function') {
-        throw new TypeError(`WeakCache ${name} must be a function, got ${typeName(callback)}`);
+        throw new TypeError(`WeakCache ${name} must be a function, got ${typeOf(callback)}`);
       }
     }
     this.#tail = new StrongTail(max);
@@ -257,7 +258,7 @@ export class WeakCache<K, V extends WeakKey> {
     const cached = this.get(key);
     if (cached !== undefined) return cached;
     if (typeof create !== 'function') {
-      throw new TypeError(`WeakCache getOrCreate expects a function, got ${typeName(create)}`);
+      throw new TypeError(`WeakCache getOrCreate expects a function, got ${typeOf(create)}`);
     }
     this.#loads++;
     const value = create(key);
@@ -340,8 +341,4 @@ export class WeakCache<K, V extends WeakKey> {
   get [Symbol.toStringTag](): string {
     return 'WeakCache';
   }
-}
-
-function typeName(value: unknown): string {
-  return value === null ? 'null' : typeof value;
 }

@@ -230,9 +230,8 @@ export class IdentityMap<K, E extends object> implements Iterable<E> {
     if (state === undefined || state === 'clean') {
       this.#record(key, entity, true, true);
     } else if (state === 'dirty' || (state === 'new' && this.#inFlight(key))) {
-      const change = this.#changes.get(key)!;
-      change.deleted = true;
-      change.version++;
+      this.#changes.get(key)!.deleted = true;
+      this.#bump(key);
     } else if (state === 'new') {
       this.#unmap(key);
     } // already deleted: nothing to do

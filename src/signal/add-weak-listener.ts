@@ -2,6 +2,7 @@
 // .d.ts, so that a consumer compiling with an older `lib` and no @types/node still type-checks.
 /// <reference lib="esnext.disposable" preserve="true" />
 import { callReporting } from '../errors.js';
+import { typeOf } from '../type-of.js';
 import { assertWeakable, type WeakKey } from '../weakable.js';
 import { Anchors } from './anchors.js';
 
@@ -172,8 +173,4 @@ function eventApiOf(target: unknown): EventApi {
   throw new TypeError(
     `addWeakListener: target must be an EventTarget or an emitter with on and off methods, got ${typeOf(target)}`,
   );
-}
-
-function typeOf(value: unknown): string {
-  return value === null ? 'null' : typeof value;
 }

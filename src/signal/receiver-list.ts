@@ -1,3 +1,4 @@
+import { typeOf } from '../type-of.js';
 import { assertWeakable, type WeakKey } from '../weakable.js';
 import { Anchors } from './anchors.js';
 import {
@@ -273,8 +274,4 @@ function isAbortSignal(value: unknown): value is AbortSignal {
     typeof (value as AbortSignal).aborted === 'boolean' &&
     typeof (value as AbortSignal).addEventListener === 'function'
   );
-}
-
-function typeOf(value: unknown): string {
-  return value === null ? 'null' : typeof value;
 }

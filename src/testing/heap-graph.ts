@@ -34,6 +34,8 @@ export class HeapGraph {
   readonly #names: Map<string, number>;
   #ephemeronFlags: Uint8Array | undefined;
   readonly #ephemerons = new Map<number, EphemeronEdge | undefined>();
+  /** WeakMap tables' keys, by heap id, built when a table's key is first asked for. */
+  readonly #keysOfTable = new Map<number, Map<number, number>>();
 
   constructor(snapshot: HeapSnapshot) {
     this.snapshot = snapshot;
@@ -132,6 +134,22 @@ export class HeapGraph {
     return this.#ephemerons.get(name);
   }
 
+  /** For a WeakMap table's edge to a value, the key's node; -1 for the key's own edge. */
+  ephemeronKey(edge: number, table: number): number {
+    const entry = this.ephemeronAt(edge);
+    if (entry === undefined || entry.tableId !== this.nodeId(table)) return -1;
+    let keys = this.#keysOfTable.get(table);
+    if (keys === undefined) {
+      keys = new Map();
+      const { firstEdge, edgeTypes } = this.snapshot;
+      for (let e = firstEdge[table]!; e < firstEdge[table + 1]!; e++) {
+        if (edgeTypes[e] === this.weakType) keys.set(this.nodeId(this.target(e)), this.target(e));
+      }
+      this.#keysOfTable.set(table, keys);
+    }
+    return keys.get(entry.keyId) ?? -1;
+  }
+
   /**
    * Whether an edge keeps its target alive by itself: not `weak`, not a `shortcut` (V8's alias edges,
    * except the root's edges to the global objects), not an ephemeron (see {@link HeapGraph}).
@@ -177,10 +195,9 @@ export class HeapGraph {
     if (!this.#isContext(node)) return false;
     const extension = this.edgeNamed(node, 'extension');
     if (extension >= 0 && this.hasName(this.target(extension), 'system / SourceTextModule')) return true;
+    if (this.#isWrapperScope(node)) return true;
     const previous = this.#previousContext(node);
-    if (previous < 0) return false;
-    if (this.hasName(previous, 'system / NativeContext')) return true;
-    return this.#isWrapperScope(previous) && !this.#hasNamedVariables(node);
+    return previous >= 0 && this.#isWrapperScope(previous) && !this.#hasNamedVariables(node);
   }
 
   #isWrapperScope(node: number): boolean {
@@ -313,7 +330,6 @@ const knownNames = [
   'function',
   'parameters_and_registers',
   'Generator',
-  'Promise',
   'system / Context',
   'system / NativeContext',
   'system / SourceTextModule',

@@ -191,15 +191,8 @@ function hashTableEntry(
 }
 
 function weakMapKey(graph: HeapGraph, edge: number, table: number): string {
-  const entry = graph.ephemeronAt(edge);
-  if (entry === undefined) return '?';
-  const { firstEdge } = graph.snapshot;
-  for (let e = firstEdge[table]!; e < firstEdge[table + 1]!; e++) {
-    if (graph.edgeType(e) === 'weak' && graph.nodeId(graph.target(e)) === entry.keyId) {
-      return keyLabel(graph, graph.target(e));
-    }
-  }
-  return '?';
+  const key = graph.ephemeronKey(edge, table);
+  return key < 0 ? '?' : keyLabel(graph, key);
 }
 
 function keyLabel(graph: HeapGraph, node: number): string {

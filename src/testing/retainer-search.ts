@@ -46,8 +46,6 @@ class Distances {
   readonly #graph: HeapGraph;
   readonly depth: Uint32Array;
   readonly #parentEdge: Uint32Array;
-  /** WeakMap tables' keys, by heap id, built when the table is first expanded. */
-  readonly #keysOfTable = new Map<number, Map<number, number>>();
 
   constructor(graph: HeapGraph, checkpoint: () => void, stopAt: number) {
     this.#graph = graph;
@@ -73,7 +71,7 @@ class Distances {
         const type = edgeTypes[e];
         if (type === weakType || (type === shortcutType && node !== root)) continue;
         if (type === internalType && graph.isEphemeron(e)) {
-          const key = this.keyOfTableEdge(e, node);
+          const key = graph.ephemeronKey(e, node);
           if (key < 0) continue;
           if (depth[key] === 0) {
             const waiting = waitingForKey.get(key);
@@ -103,29 +101,12 @@ class Distances {
     return this.depth[node] !== 0;
   }
 
-  /** For a WeakMap table's edge to a value, the key's node; -1 for the key's own edge. */
-  keyOfTableEdge(edge: number, table: number): number {
-    const graph = this.#graph;
-    const entry = graph.ephemeronAt(edge);
-    if (entry === undefined || entry.tableId !== graph.nodeId(table)) return -1;
-    let keys = this.#keysOfTable.get(table);
-    if (keys === undefined) {
-      keys = new Map();
-      const { firstEdge, edgeTypes } = graph.snapshot;
-      for (let e = firstEdge[table]!; e < firstEdge[table + 1]!; e++) {
-        if (edgeTypes[e] === graph.weakType) keys.set(graph.nodeId(graph.target(e)), graph.target(e));
-      }
-      this.#keysOfTable.set(table, keys);
-    }
-    return keys.get(entry.keyId) ?? -1;
-  }
-
   /** Whether `edge`, from the reachable node `source`, keeps its target alive. */
   retains(edge: number, source: number): boolean {
     const graph = this.#graph;
     if (graph.isStrong(edge, source)) return true;
     if (!graph.isEphemeron(edge)) return false;
-    const key = this.keyOfTableEdge(edge, source);
+    const key = this.#graph.ephemeronKey(edge, source);
     return key >= 0 && this.reached(key);
   }
 

@@ -1,3 +1,4 @@
+import { typeOf } from '../type-of.js';
 import { assertWeakable, type WeakKey } from '../weakable.js';
 import { HeapGraph } from './heap-graph.js';
 import { HeapSnapshotParser } from './heap-snapshot-parser.js';
@@ -69,9 +70,7 @@ interface Settings {
 
 function checkOptions(options: WhyAliveOptions): Settings {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(
-      `whyAlive options must be an object, got ${options === null ? 'null' : typeof options}`,
-    );
+    throw new TypeError(`whyAlive options must be an object, got ${typeOf(options)}`);
   }
   const { maxPaths = defaultMaxPaths, timeout = defaultTimeout } = options;
   if (!Number.isInteger(maxPaths) || maxPaths < 1) {
