@@ -120,6 +120,7 @@ describe('IdentityMap: clean entities weak, pending ones strong', () => {
     const cleanOne = mapDropped(map, 4, 'add');
     await collectGarbage();
     expect(cleanOne.deref()).toBeUndefined();
+    for (const kept of [inserted, updated, deleted]) expect(kept.deref()).toBeInstanceOf(User);
     expect(inserted.deref()).toBe(map.get(1));
     expect(updated.deref()).toBe(map.get(2));
     expect(deleted.deref()).toBe(map.get(3));

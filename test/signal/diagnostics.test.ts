@@ -42,10 +42,14 @@ function connectOwned(signal: Signal, keep: object[]): void {
   signal.connect(() => owner, { owner });
 }
 
-function connectThenDisconnect(signal: Signal): void {
-  signal.connect(function gone() {}, { weak: true }).disconnect();
+/** Returns weak references to the receivers and the owner, to check they were really collected. */
+function connectThenDisconnect(signal: Signal): WeakRef<object>[] {
+  const gone = function gone() {};
+  signal.connect(gone, { weak: true }).disconnect();
   const owner = new Widget();
-  signal.connect(() => owner, { owner }).disconnect();
+  const owned = () => owner;
+  signal.connect(owned, { owner }).disconnect();
+  return [new WeakRef(gone), new WeakRef(owned), new WeakRef(owner)];
 }
 
 const warnings = () => reports.filter((r) => (r.error as Error).name === 'WeakReceiverWarning');
@@ -72,8 +76,9 @@ describe('onReceiverCollected', () => {
   it('says nothing about receivers that were disconnected before they were collected', async () => {
     const names: string[] = [];
     const signal = new Signal({ onReceiverCollected: ({ name }) => names.push(name) });
-    connectThenDisconnect(signal);
+    const receivers = connectThenDisconnect(signal);
     await collectGarbage();
+    expect(receivers.map((receiver) => receiver.deref())).toEqual([undefined, undefined, undefined]);
     expect(names).toEqual([]);
     expect(warnings()).toEqual([]);
   });
