@@ -4,10 +4,12 @@
 //   contestant.ts inspector <MB>   the inspector's snapshot with its chunks thrown away
 //   contestant.ts naive <MB>       inspector snapshot chunks joined, JSON.parse, BFS
 //   contestant.ts ratio <MB> <n>   after a warm-up snapshot, n rounds of bare, whyAlive with maxPaths 1 and
-//                                  with the default 3, in rotating order: the ratios with the noise shared
+//                                  with the default 3, in rotating order: each whyAlive call's time over the
+//                                  round's bare snapshot and over the snapshot taken inside that call
 // Prints one JSON line: wall and CPU time in ms, peak RSS (process.resourceUsage().maxRSS) in MB.
 import { rmSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getHeapStatistics, writeHeapSnapshot } from 'node:v8';
@@ -25,8 +27,16 @@ export interface ContestantResult {
   /** Peak RSS of the process after filling its heap, before any snapshot, MB. */
   heapRssMB: number;
   maxRssMB: number;
-  /** ratio mode: per round, whyAlive's time over the bare snapshot's, by wall and by CPU time. */
-  ratios?: { onePath: RoundRatio[]; threePaths: RoundRatio[] };
+  /**
+   * ratio mode, per round: whyAlive's time over the bare snapshot's of that round, and over the
+   * snapshot V8 wrote inside that very whyAlive call, by wall and by CPU time.
+   */
+  ratios?: {
+    onePath: RoundRatio[];
+    threePaths: RoundRatio[];
+    onePathOwn: RoundRatio[];
+    threePathsOwn: RoundRatio[];
+  };
   error?: string;
 }
 
@@ -88,11 +98,36 @@ async function measure(fn: () => Promise<unknown>): Promise<RoundRatio> {
   return { wall: performance.now() - wallBefore, cpu: (cpu.user + cpu.system) / 1000 };
 }
 
+/** How long the last `v8.writeHeapSnapshot()` took, whoever called it. */
+let lastSnapshot: RoundRatio = { wall: Number.NaN, cpu: Number.NaN };
+
+/**
+ * Times every `v8.writeHeapSnapshot()` from now on, whyAlive's own included: two snapshots of one
+ * heap differ by up to ±10 % here, so whyAlive over its own snapshot shows its overhead more
+ * steadily than whyAlive over a separate bare one.
+ */
+function timeSnapshots(): void {
+  const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
+  const write = v8.writeHeapSnapshot;
+  v8.writeHeapSnapshot = (...args: Parameters<typeof write>) => {
+    const cpuBefore = process.cpuUsage();
+    const wallBefore = performance.now();
+    const file = write(...args);
+    const cpu = process.cpuUsage(cpuBefore);
+    lastSnapshot = { wall: performance.now() - wallBefore, cpu: (cpu.user + cpu.system) / 1000 };
+    return file;
+  };
+  syncBuiltinESMExports(); // whyAlive's `import('node:v8')` now sees the wrapper
+}
+
 /** Bare snapshots and whyAlive calls in one process, alternating, after a warm-up snapshot. */
 async function runRatio(weak: WeakRef<BenchTarget>, rounds: number): Promise<Partial<ContestantResult>> {
+  timeSnapshots();
   await runBare();
   const onePath: RoundRatio[] = [];
   const threePaths: RoundRatio[] = [];
+  const onePathOwn: RoundRatio[] = [];
+  const threePathsOwn: RoundRatio[] = [];
   let path = '';
   for (let round = 0; round < rounds; round++) {
     const steps = [
@@ -101,15 +136,26 @@ async function runRatio(weak: WeakRef<BenchTarget>, rounds: number): Promise<Par
       ['three', () => explain(weak, 3)],
     ] as const;
     const times: Record<string, RoundRatio> = {};
+    const snapshots: Record<string, RoundRatio> = {};
     for (let k = 0; k < steps.length; k++) {
       const [name, fn] = steps[(k + round) % steps.length]!;
       times[name] = await measure(fn);
+      snapshots[name] = lastSnapshot;
     }
-    const ratio = (of: RoundRatio) => ({ wall: of.wall / times.bare!.wall, cpu: of.cpu / times.bare!.cpu });
-    onePath.push(ratio(times.one!));
-    threePaths.push(ratio(times.three!));
+    const over = (of: RoundRatio, base: RoundRatio) => ({
+      wall: of.wall / base.wall,
+      cpu: of.cpu / base.cpu,
+    });
+    onePath.push(over(times.one!, times.bare!));
+    threePaths.push(over(times.three!, times.bare!));
+    onePathOwn.push(over(times.one!, snapshots.one!));
+    threePathsOwn.push(over(times.three!, snapshots.three!));
   }
-  return { path, pathOk: path.endsWith(expectedPath), ratios: { onePath, threePaths } };
+  return {
+    path,
+    pathOk: path.endsWith(expectedPath),
+    ratios: { onePath, threePaths, onePathOwn, threePathsOwn },
+  };
 }
 
 async function runWeakkit(weak: WeakRef<BenchTarget>): Promise<Partial<ContestantResult>> {

@@ -132,8 +132,6 @@ const openBracket = 0x5b;
 const closeBracket = 0x5d;
 const openBrace = 0x7b;
 const closeBrace = 0x7d;
-const zero = 0x30;
-const nine = 0x39;
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
@@ -165,9 +163,11 @@ export class HeapSnapshotParser {
   #header: SnapshotHeader | undefined;
 
   // nodes and edges
+  /** Numbers read but not yet filed into the columns: up to a record's worth between chunks. */
+  #numbers = new Uint32Array(1 << 14);
+  #numberCount = 0;
   #value = 0;
   #hasDigits = false;
-  #field = 0;
   #node = 0;
   #edge = 0;
   #edgeTotal = 0;
@@ -203,10 +203,8 @@ export class HeapSnapshotParser {
     while (i < n) {
       switch (this.#state) {
         case inNodes:
-          i = this.#readNodes(chunk, i);
-          break;
         case inEdges:
-          i = this.#readEdges(chunk, i);
+          i = this.#readNumbers(chunk, i);
           break;
         case betweenStrings:
         case inString:
@@ -311,7 +309,6 @@ export class HeapSnapshotParser {
       if (this.#header === undefined) {
         throw new SyntaxError(`heap snapshot: "${key}" comes before the "snapshot" header`);
       }
-      this.#field = 0;
       this.#state = beforeNumbers;
     } else if (key === 'strings') {
       this.#state = beforeStrings;
@@ -383,117 +380,105 @@ export class HeapSnapshotParser {
     this.#header = header;
   }
 
-  // The two loops below carry almost all of the parsing time. Each is one pass with no allocation:
-  // digits accumulate into `value`, a comma or `]` ends a number, and the state lives in locals,
-  // going back to the fields when the chunk ends so that a record may span chunks. (One shared loop
-  // storing through a record array measured 20 % slower.)
+  // The number arrays carry almost all of the parsing time: one tight loop over bytes turns them into
+  // numbers in a small buffer, and a loop over whole records files each record's fields into the
+  // columns. (Filing each number as it ended, by comparing its field with each kept one, in one loop
+  // per array and with the byte values as module-level constants, measured about 10 % slower.)
 
-  #readNodes(chunk: Uint8Array, from: number): number {
-    const fieldCount = this.#nodeFieldCount;
-    const typeField = this.#nodeTypeField;
-    const nameField = this.#nodeNameField;
-    const idField = this.#nodeIdField;
-    const edgeCountField = this.#nodeEdgeCountField;
-    const types = this.#nodeTypes;
-    const names = this.#nodeNames;
-    const ids = this.#nodeIds;
-    const firstEdge = this.#firstEdge;
+  /** Reads the numbers of `nodes` or `edges` up to its `]`; the state lives in locals meanwhile. */
+  #readNumbers(chunk: Uint8Array, from: number): number {
+    const numbers = this.#numbers;
+    let count = this.#numberCount;
     let value = this.#value;
     let hasDigits = this.#hasDigits;
-    let field = this.#field;
-    let node = this.#node;
-    let edgeTotal = this.#edgeTotal;
     let i = from;
     const end = chunk.length; // a local: V8 reloads a typed array's length on every iteration otherwise
     for (; i < end; i++) {
       const c = chunk[i]!;
-      if (c >= zero && c <= nine) {
-        value = value * 10 + c - zero;
+      if (c >= 0x30 && c <= 0x39) {
+        // a digit
+        value = value * 10 + c - 0x30;
         hasDigits = true;
         continue;
       }
       if (hasDigits) {
-        if (node === ids.length) throw new SyntaxError('heap snapshot: more nodes than node_count');
-        if (field === typeField) types[node] = value;
-        else if (field === nameField) names[node] = value;
-        else if (field === idField) ids[node] = value;
-        else if (field === edgeCountField) {
-          edgeTotal += value;
-          firstEdge[node + 1] = edgeTotal;
-        }
-        if (++field === fieldCount) {
-          field = 0;
-          node++;
-        }
+        numbers[count++] = value;
         value = 0;
         hasDigits = false;
+        if (count === numbers.length) count = this.#fileRecords(count);
       }
-      if (c === closeBracket) {
-        i = this.#endRecords(i, field);
+      if (c === 0x2c || c === 0x0a) continue; // `,` and the newline after each record
+      if (c === 0x5d) {
+        // the array's `]`
+        if (this.#fileRecords(count) !== 0) {
+          throw new SyntaxError('heap snapshot: a number array ends inside a record');
+        }
+        count = 0;
+        this.#state = beforeKey;
+        i++;
         break;
       }
-      if (c !== comma && !isSpace(c)) throw unexpectedInNumbers(c);
+      if (!isSpace(c)) throw unexpectedInNumbers(c);
     }
+    this.#numberCount = count;
     this.#value = value;
     this.#hasDigits = hasDigits;
-    this.#field = field;
-    this.#node = node;
-    this.#edgeTotal = edgeTotal;
     return i;
   }
 
-  #readEdges(chunk: Uint8Array, from: number): number {
+  /**
+   * Files the whole records among the first `count` buffered numbers into the node or edge columns,
+   * moves the rest of a record to the front, and returns how many numbers that left.
+   */
+  #fileRecords(count: number): number {
+    const numbers = this.#numbers;
+    if (this.#state === inNodes) {
+      const fieldCount = this.#nodeFieldCount;
+      const whole = count - (count % fieldCount);
+      const typeField = this.#nodeTypeField;
+      const nameField = this.#nodeNameField;
+      const idField = this.#nodeIdField;
+      const edgeCountField = this.#nodeEdgeCountField;
+      const types = this.#nodeTypes;
+      const names = this.#nodeNames;
+      const ids = this.#nodeIds;
+      const firstEdge = this.#firstEdge;
+      let node = this.#node;
+      if (node + whole / fieldCount > ids.length) {
+        throw new SyntaxError('heap snapshot: more nodes than node_count');
+      }
+      let edgeTotal = this.#edgeTotal;
+      for (let at = 0; at < whole; at += fieldCount, node++) {
+        types[node] = numbers[at + typeField]!;
+        names[node] = numbers[at + nameField]!;
+        ids[node] = numbers[at + idField]!;
+        edgeTotal += numbers[at + edgeCountField]!;
+        firstEdge[node + 1] = edgeTotal;
+      }
+      this.#node = node;
+      this.#edgeTotal = edgeTotal;
+      return keepRest(numbers, whole, count);
+    }
     const fieldCount = this.#edgeFieldCount;
-    const nodeFieldCount = this.#nodeFieldCount;
+    const whole = count - (count % fieldCount);
     const typeField = this.#edgeTypeField;
     const nameField = this.#edgeNameField;
     const toField = this.#edgeToField;
+    const nodeFieldCount = this.#nodeFieldCount;
     const types = this.#edgeTypes;
     const names = this.#edgeNames;
     const targets = this.#edgeTargets;
-    let value = this.#value;
-    let hasDigits = this.#hasDigits;
-    let field = this.#field;
     let edge = this.#edge;
-    let i = from;
-    const end = chunk.length; // a local: V8 reloads a typed array's length on every iteration otherwise
-    for (; i < end; i++) {
-      const c = chunk[i]!;
-      if (c >= zero && c <= nine) {
-        value = value * 10 + c - zero;
-        hasDigits = true;
-        continue;
-      }
-      if (hasDigits) {
-        if (edge === targets.length) throw new SyntaxError('heap snapshot: more edges than edge_count');
-        if (field === typeField) types[edge] = value;
-        else if (field === nameField) names[edge] = value;
-        else if (field === toField) targets[edge] = value / nodeFieldCount;
-        if (++field === fieldCount) {
-          field = 0;
-          edge++;
-        }
-        value = 0;
-        hasDigits = false;
-      }
-      if (c === closeBracket) {
-        i = this.#endRecords(i, field);
-        break;
-      }
-      if (c !== comma && !isSpace(c)) throw unexpectedInNumbers(c);
+    if (edge + whole / fieldCount > targets.length) {
+      throw new SyntaxError('heap snapshot: more edges than edge_count');
     }
-    this.#value = value;
-    this.#hasDigits = hasDigits;
-    this.#field = field;
+    for (let at = 0; at < whole; at += fieldCount, edge++) {
+      types[edge] = numbers[at + typeField]!;
+      names[edge] = numbers[at + nameField]!;
+      targets[edge] = numbers[at + toField]! / nodeFieldCount;
+    }
     this.#edge = edge;
-    return i;
-  }
-
-  /** At a number array's `]`: returns the position after it. */
-  #endRecords(at: number, field: number): number {
-    if (field !== 0) throw new SyntaxError('heap snapshot: a number array ends inside a record');
-    this.#state = beforeKey;
-    return at + 1;
+    return keepRest(numbers, whole, count);
   }
 
   /** Records where each string starts and ends; the bytes themselves are kept for lazy decoding. */
@@ -550,6 +535,12 @@ export class HeapSnapshotParser {
       );
     }
   }
+}
+
+/** Moves `numbers[whole..count)` to the front; returns how many that is. */
+function keepRest(numbers: Uint32Array, whole: number, count: number): number {
+  numbers.copyWithin(0, whole, count);
+  return count - whole;
 }
 
 /** A copy, not a view: callers may reuse their buffer, and `Buffer#slice` does not copy. */

@@ -41,7 +41,7 @@ const liveMarkers = new Set<object>();
  *
  * Resolves to `[]` if `target` turns out to be collectable (the snapshot's full collection took
  * it). Costs a heap snapshot, during which the process is paused (about 55 ms per MB of live heap
- * on a laptop), plus 10–25 % for reading it; peak memory is V8's snapshot generator's, about 9 bytes
+ * on a laptop), plus 10–30 % for reading it; peak memory is V8's snapshot generator's, about 9 bytes
  * per byte of live heap, and the search adds nothing to it.
  *
  * @example
