@@ -381,9 +381,10 @@ export class HeapSnapshotParser {
   }
 
   // The number arrays carry almost all of the parsing time: one tight loop over bytes turns them into
-  // numbers in a small buffer, and a loop over whole records files each record's fields into the
-  // columns. (Filing each number as it ended, by comparing its field with each kept one, in one loop
-  // per array and with the byte values as module-level constants, measured about 10 % slower.)
+  // numbers in a small buffer, with an inner loop for each run of digits, and a loop over whole
+  // records files each record's fields into the columns. (Filing each number as it ended, by comparing
+  // its field with each kept one, one byte per turn of a single loop, and the byte values as
+  // module-level constants measured 20–30 % slower together.)
 
   /** Reads the numbers of `nodes` or `edges` up to its `]`; the state lives in locals meanwhile. */
   #readNumbers(chunk: Uint8Array, from: number): number {
@@ -393,14 +394,18 @@ export class HeapSnapshotParser {
     let hasDigits = this.#hasDigits;
     let i = from;
     const end = chunk.length; // a local: V8 reloads a typed array's length on every iteration otherwise
-    for (; i < end; i++) {
-      const c = chunk[i]!;
+    scan: while (i < end) {
+      let c = chunk[i]!;
       if (c >= 0x30 && c <= 0x39) {
-        // a digit
-        value = value * 10 + c - 0x30;
+        // a run of digits
         hasDigits = true;
-        continue;
+        do {
+          value = value * 10 + c - 0x30;
+          if (++i === end) break scan; // the number may go on in the next chunk
+          c = chunk[i]!;
+        } while (c >= 0x30 && c <= 0x39);
       }
+      i++;
       if (hasDigits) {
         numbers[count++] = value;
         value = 0;
@@ -415,7 +420,6 @@ export class HeapSnapshotParser {
         }
         count = 0;
         this.#state = beforeKey;
-        i++;
         break;
       }
       if (!isSpace(c)) throw unexpectedInNumbers(c);
