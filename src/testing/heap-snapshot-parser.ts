@@ -415,10 +415,8 @@ export class HeapSnapshotParser {
       if (c === 0x2c || c === 0x0a) continue; // `,` and the newline after each record
       if (c === 0x5d) {
         // the array's `]`
-        if (this.#fileRecords(count) !== 0) {
-          throw new SyntaxError('heap snapshot: a number array ends inside a record');
-        }
-        count = 0;
+        count = this.#fileRecords(count);
+        if (count !== 0) throw new SyntaxError('heap snapshot: a number array ends inside a record');
         this.#state = beforeKey;
         break;
       }

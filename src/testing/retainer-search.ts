@@ -106,7 +106,7 @@ class Distances {
     const graph = this.#graph;
     if (graph.isStrong(edge, source)) return true;
     if (!graph.isEphemeron(edge)) return false;
-    const key = this.#graph.ephemeronKey(edge, source);
+    const key = graph.ephemeronKey(edge, source);
     return key >= 0 && this.reached(key);
   }
 
