@@ -34,16 +34,11 @@ function runtimeHoldsSymbolsWeakly(): boolean {
  * canBeHeldWeakly('bob');            // false
  */
 export function canBeHeldWeakly(value: unknown): value is WeakKey {
-  switch (typeof value) {
-    case 'object':
-      return value !== null;
-    case 'function':
-      return true;
-    case 'symbol':
-      return Symbol.keyFor(value) === undefined && runtimeHoldsSymbolsWeakly();
-    default:
-      return false;
-  }
+  // Comparisons rather than a switch: the engine compiles `typeof value === 'object'` to a type
+  // check, and `switch (typeof value)` to a call that builds the string first.
+  if (typeof value === 'object') return value !== null;
+  if (typeof value === 'function') return true;
+  return typeof value === 'symbol' && Symbol.keyFor(value) === undefined && runtimeHoldsSymbolsWeakly();
 }
 
 /**

@@ -37,6 +37,43 @@ class HandRolledWeakCache implements Cache {
   }
 }
 
+/**
+ * The same with what WeakCache adds, written the obvious way: the `max` most recently used values
+ * also held strongly, in a `Map` kept in use order (a use deletes and re-adds its key).
+ */
+class HandRolledWeakCacheWithLruTail implements Cache {
+  readonly #refs = new Map<number, WeakRef<Value>>();
+  readonly #recent = new Map<number, Value>();
+  readonly #registry = new FinalizationRegistry<number>((key) => {
+    if (this.#refs.get(key)?.deref() === undefined) this.#refs.delete(key);
+  });
+
+  constructor(readonly max: number) {}
+
+  get(key: number): Value | undefined {
+    let value = this.#recent.get(key);
+    if (value === undefined) {
+      value = this.#refs.get(key)?.deref();
+      if (value === undefined) return undefined;
+    }
+    this.#use(key, value);
+    return value;
+  }
+
+  set(key: number, value: Value): void {
+    this.#refs.set(key, new WeakRef(value));
+    this.#registry.register(value, key);
+    this.#use(key, value);
+  }
+
+  #use(key: number, value: Value): void {
+    if (!this.#recent.delete(key) && this.#recent.size === this.max) {
+      this.#recent.delete(this.#recent.keys().next().value as number);
+    }
+    this.#recent.set(key, value);
+  }
+}
+
 function weakCache(max: number): Contestant {
   return { name: `weakkit WeakCache (max ${max})`, weak: true, max, create: () => new WeakCache({ max }) };
 }
@@ -89,6 +126,12 @@ export const contestants: Contestant[] = [
     weak: true,
     max: 0,
     create: () => new HandRolledWeakCache(),
+  },
+  {
+    name: 'hand-rolled, plus a Map LRU tail (max 1000)',
+    weak: true,
+    max: 1000,
+    create: () => new HandRolledWeakCacheWithLruTail(1000),
   },
 ];
 

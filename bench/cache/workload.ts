@@ -77,3 +77,25 @@ export function heldValuesFloor(requests: Uint32Array, max: number): number {
   }
   return hits / requests.length;
 }
+
+/**
+ * The fewest distinct keys among the requests of any `heldByCallers` consecutive ones: while it is
+ * above a cache's `max`, the values its strong tail holds are among those callers hold anyway.
+ */
+export function fewestDistinctKeysHeld(requests: Uint32Array): number {
+  const inWindow = new Uint32Array(keyCount);
+  let distinct = 0;
+  let fewest = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < requests.length; i++) {
+    const entering = requests[i] as number;
+    if (inWindow[entering] === 0) distinct++;
+    inWindow[entering] = (inWindow[entering] as number) + 1;
+    if (i >= heldByCallers) {
+      const leaving = requests[i - heldByCallers] as number;
+      inWindow[leaving] = (inWindow[leaving] as number) - 1;
+      if (inWindow[leaving] === 0) distinct--;
+    }
+    if (i >= heldByCallers - 1) fewest = Math.min(fewest, distinct);
+  }
+  return fewest;
+}

@@ -176,22 +176,22 @@ export class WeakCache<K, V extends WeakKey> {
    */
   get(key: K): V | undefined {
     const entry = this.#entries.get(key);
-    if (entry === undefined) {
-      this.#misses++;
-      return undefined;
-    }
-    let value = this.#tail.heldValue(entry);
-    if (value === undefined) {
-      value = entry.deref();
-      if (value === undefined) {
-        this.#misses++;
-        return undefined;
+    if (entry !== undefined) {
+      const held = this.#tail.touch(entry);
+      if (held !== undefined) {
+        this.#hits++;
+        return held;
       }
-      this.#weakHits++;
+      const value = entry.deref();
+      if (value !== undefined) {
+        this.#hits++;
+        this.#weakHits++;
+        this.#tail.add(entry, value);
+        return value;
+      }
     }
-    this.#hits++;
-    this.#tail.use(entry, value);
-    return value;
+    this.#misses++;
+    return undefined;
   }
 
   /**
@@ -218,14 +218,16 @@ export class WeakCache<K, V extends WeakKey> {
    */
   set(key: K, value: V): this {
     assertWeakable(value, 'WeakCache value');
-    let entry = this.#entries.get(key);
-    if (entry === undefined || entry.deref() !== value) {
+    const entry = this.#entries.get(key);
+    if (entry !== undefined && entry.deref() === value) {
+      if (this.#tail.touch(entry) === undefined) this.#tail.add(entry, value);
+    } else {
       if (entry !== undefined) this.#tail.release(entry);
-      entry = new CacheEntry(value);
-      this.#entries.set(key, entry);
+      const added = new CacheEntry(value);
+      this.#entries.set(key, added);
       this.#registry.register(value, key);
+      this.#tail.add(added, value);
     }
-    this.#tail.use(entry, value);
     if (this.#loading.size !== 0) this.#loading.delete(key);
     return this;
   }
